@@ -1,0 +1,244 @@
+package dev.recur.cells;
+
+import dev.recur.math.Activation;
+import dev.recur.math.Kernels;
+import dev.recur.math.MathKernels;
+import dev.recur.spi.Cell;
+import dev.recur.spi.CellWorkspace;
+import dev.recur.spi.Parameter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The Elman cell {@code h(t) = σ(h(t−1)·W_h + x(t)·W_e + b1)}.
+ *
+ * <p>Storage is row-vector convention: W_e is [inputSize × hidden], W_h is [hidden × hidden], so the
+ * textbook (column-vector) matrices are their transposes and the Jacobian
+ * {@code J[i][j] = ∂h_i(t)/∂h_j(t−1) = σ'(pre_i)·W_h[j][i]}; for identity σ,
+ * ∂h(t)/∂h(t−l) = (W_hᵀ)ˡ, the textbook W_hˡ.
+ *
+ * <p>Forward projects all inputs of the window in one matrix product and runs only
+ * {@code h(t−1)·W_h} plus the activation (with its derivative, fused) inside the time loop. Backward
+ * accumulates dW_h and dW_e over the whole window in one product each.
+ */
+public final class ElmanCell implements Cell {
+
+    private final int inputSize;
+    private final int hiddenSize;
+    private final Activation activation;
+    private final MathKernels k;
+    private final Parameter wE;
+    private final Parameter wH;
+    private final Parameter b1;
+
+    /**
+     * A cell with the given initialisation.
+     *
+     * @param initScale multiplier of the initialisation range (uniform, xavier) or of the identity (irnn)
+     */
+    public ElmanCell(int inputSize, int hiddenSize, Activation activation, Initialization init, double initScale,
+                     long seed, MathKernels kernels) {
+        if (inputSize <= 0) {
+            throw new IllegalArgumentException("inputSize must be > 0, got " + inputSize);
+        }
+        if (hiddenSize <= 0) {
+            throw new IllegalArgumentException("hiddenSize must be > 0, got " + hiddenSize);
+        }
+        if (!(initScale >= 0) || !Double.isFinite(initScale)) {
+            throw new IllegalArgumentException("initScale must be a finite number >= 0, got " + initScale);
+        }
+        this.inputSize = inputSize;
+        this.hiddenSize = hiddenSize;
+        this.activation = activation;
+        this.k = kernels;
+        this.wE = new Parameter("W_e", inputSize, hiddenSize);
+        this.wH = new Parameter("W_h", hiddenSize, hiddenSize);
+        this.b1 = new Parameter("b1", hiddenSize);
+        initialize(init, initScale, new SplittableRandom(seed));
+    }
+
+    /** A tanh/sigmoid/relu/identity cell with the default uniform initialisation, on the default kernels. */
+    public ElmanCell(int inputSize, int hiddenSize, Activation activation, long seed) {
+        this(inputSize, hiddenSize, activation, Initialization.UNIFORM, 1.0, seed, Kernels.get());
+    }
+
+    private void initialize(Initialization init, double s, SplittableRandom rnd) {
+        switch (init) {
+            case UNIFORM -> {
+                double r = s / Math.sqrt(hiddenSize);
+                fill(wE.value(), r, rnd);
+                fill(wH.value(), r, rnd);
+                fill(b1.value(), r, rnd);
+            }
+            case XAVIER -> {
+                fill(wE.value(), s * Math.sqrt(6.0 / (inputSize + hiddenSize)), rnd);
+                fill(wH.value(), s * Math.sqrt(6.0 / (2.0 * hiddenSize)), rnd);
+            }
+            case IRNN -> {
+                float[] we = wE.value();
+                for (int i = 0; i < we.length; i++) {
+                    we[i] = (float) (0.001 * gaussian(rnd));
+                }
+                float[] wh = wH.value();
+                for (int i = 0; i < hiddenSize; i++) {
+                    wh[i * hiddenSize + i] = (float) s;
+                }
+            }
+        }
+    }
+
+    private static double gaussian(SplittableRandom rnd) {
+        double u1 = rnd.nextDouble();
+        double u2 = rnd.nextDouble();
+        return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+    }
+
+    private static void fill(float[] a, double range, SplittableRandom rnd) {
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) ((rnd.nextDouble() * 2 - 1) * range);
+        }
+    }
+
+    public Activation activation() {
+        return activation;
+    }
+
+    @Override
+    public int inputSize() {
+        return inputSize;
+    }
+
+    @Override
+    public int hiddenSize() {
+        return hiddenSize;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return List.of(wE, wH, b1);
+    }
+
+    @Override
+    public CellWorkspace newWorkspace(int batch, int maxSteps) {
+        return new Workspace(batch, maxSteps);
+    }
+
+    @Override
+    public void forward(int batch, int steps, float[] inputs, float[] stateIn, float[] outputs, float[] stateOut,
+                        CellWorkspace cws) {
+        Workspace ws = workspace(cws, batch, steps);
+        int h = hiddenSize;
+        int rows = steps * batch;
+        System.arraycopy(inputs, 0, ws.x, 0, rows * inputSize);
+        System.arraycopy(stateIn, 0, ws.h0, 0, batch * h);
+        float[] pre = ws.pre;
+        // all input projections of the window at once
+        k.gemmNN(rows, h, inputSize, inputs, 0, inputSize, wE.value(), 0, h, pre, 0, h, false);
+        k.addRowVector(rows, h, b1.value(), 0, pre, 0, h);
+        float[] hs = ws.hs;
+        for (int t = 0; t < steps; t++) {
+            int off = t * batch * h;
+            if (t == 0) {
+                k.gemmNN(batch, h, h, ws.h0, 0, h, wH.value(), 0, h, pre, off, h, true);
+            } else {
+                k.gemmNN(batch, h, h, hs, off - batch * h, h, wH.value(), 0, h, pre, off, h, true);
+            }
+            k.activate(activation, batch * h, pre, off, hs, off, ws.deriv, off);
+        }
+        System.arraycopy(hs, 0, outputs, 0, rows * h);
+        System.arraycopy(hs, (steps - 1) * batch * h, stateOut, 0, batch * h);
+        ws.steps = steps;
+    }
+
+    @Override
+    public void backward(int batch, int steps, float[] dOutputs, float[] dStateOut, float[] dInputs, float[] dStateIn,
+                         CellWorkspace cws) {
+        Workspace ws = workspace(cws, batch, steps);
+        if (ws.steps != steps) {
+            throw new IllegalStateException("backward over " + steps + " steps after a forward over " + ws.steps);
+        }
+        int h = hiddenSize;
+        int bh = batch * h;
+        int rows = steps * batch;
+        float[] dh = ws.dh;
+        if (dStateOut == null) {
+            Arrays.fill(dh, 0f);
+        } else {
+            System.arraycopy(dStateOut, 0, dh, 0, bh);
+        }
+        float[] dpre = ws.dpre;
+        for (int t = steps - 1; t >= 0; t--) {
+            int off = t * bh;
+            k.axpy(bh, 1f, dOutputs, off, dh, 0);
+            k.multiply(bh, dh, 0, ws.deriv, off, dpre, off);
+            if (t > 0 || dStateIn != null) {
+                k.gemmNT(batch, h, h, dpre, off, h, wH.value(), 0, h, dh, 0, h, false);
+            }
+        }
+        if (dStateIn != null) {
+            System.arraycopy(dh, 0, dStateIn, 0, bh);
+        }
+        // parameter gradients over the whole window
+        k.gemmTN(h, h, batch, ws.h0, 0, h, dpre, 0, h, wH.grad(), 0, h, true);
+        if (steps > 1) {
+            k.gemmTN(h, h, rows - batch, ws.hs, 0, h, dpre, bh, h, wH.grad(), 0, h, true);
+        }
+        k.gemmTN(inputSize, h, rows, ws.x, 0, inputSize, dpre, 0, h, wE.grad(), 0, h, true);
+        k.sumRows(rows, h, dpre, 0, h, b1.grad(), 0);
+        if (dInputs != null) {
+            k.gemmNT(rows, inputSize, h, dpre, 0, h, wE.value(), 0, h, dInputs, 0, inputSize, false);
+        }
+    }
+
+    private Workspace workspace(CellWorkspace cws, int batch, int steps) {
+        if (!(cws instanceof Workspace ws) || ws.owner() != this) {
+            throw new IllegalArgumentException("workspace was not created by this cell");
+        }
+        ws.check(batch, steps);
+        return ws;
+    }
+
+    private final class Workspace implements CellWorkspace {
+        final int batch;
+        final int maxSteps;
+        final float[] x;
+        final float[] h0;
+        final float[] pre;
+        final float[] hs;
+        final float[] deriv;
+        final float[] dpre;
+        final float[] dh;
+        int steps;
+
+        Workspace(int batch, int maxSteps) {
+            if (batch < 1 || maxSteps < 1) {
+                throw new IllegalArgumentException("batch and maxSteps must be >= 1, got " + batch + ", " + maxSteps);
+            }
+            this.batch = batch;
+            this.maxSteps = maxSteps;
+            int rows = batch * maxSteps;
+            x = new float[rows * inputSize];
+            h0 = new float[batch * hiddenSize];
+            pre = new float[rows * hiddenSize];
+            hs = new float[rows * hiddenSize];
+            deriv = new float[rows * hiddenSize];
+            dpre = new float[rows * hiddenSize];
+            dh = new float[batch * hiddenSize];
+        }
+
+        ElmanCell owner() {
+            return ElmanCell.this;
+        }
+
+        @Override
+        public int batch() {
+            return batch;
+        }
+
+        @Override
+        public int maxSteps() {
+            return maxSteps;
+        }
+    }
+}

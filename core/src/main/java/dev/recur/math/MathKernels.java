@@ -1,0 +1,77 @@
+package dev.recur.math;
+
+/**
+ * The numeric kernels recur's models are built from, over {@code float[]} arrays with explicit offsets and
+ * leading dimensions (row-major storage throughout).
+ *
+ * <p>Two implementations exist: {@link ScalarKernels}, the readable reference, and a Vector API
+ * implementation. {@link Kernels#get()} chooses one once per JVM. All implementations must agree with the
+ * scalar reference up to floating-point reassociation.
+ *
+ * <p>Ownership: a kernel never keeps a reference to an array it was given, never allocates on its hot path
+ * and writes only the output ranges named in its contract. Arguments are not range-checked beyond what the
+ * JVM does; callers validate shapes.
+ */
+public interface MathKernels {
+
+    /** A short name for logs and {@code recur info}: "scalar" or "vector(...)" */
+    String name();
+
+    /**
+     * C[m×n] = A[m×k]·B[k×n] (or {@code +=} when {@code accumulate}).
+     */
+    void gemmNN(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                float[] c, int cOff, int ldc, boolean accumulate);
+
+    /**
+     * C[m×n] = Aᵀ·B where A is stored as [k×m] and B as [k×n] (or {@code +=}).
+     */
+    void gemmTN(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                float[] c, int cOff, int ldc, boolean accumulate);
+
+    /**
+     * C[m×n] = A·Bᵀ where A is stored as [m×k] and B as [n×k] (or {@code +=}).
+     */
+    void gemmNT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                float[] c, int cOff, int ldc, boolean accumulate);
+
+    /** y[m] = A[m×n]·x[n] (or {@code +=}). */
+    void gemv(int m, int n, float[] a, int aOff, int lda, float[] x, int xOff, float[] y, int yOff,
+              boolean accumulate);
+
+    /** y += α·x over n elements. */
+    void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
+
+    /** x *= α over n elements. */
+    void scale(int n, float alpha, float[] x, int xOff);
+
+    /** Σ x² over n elements, accumulated in double. */
+    double sumOfSquares(int n, float[] x, int xOff);
+
+    /** out[i] = a[i]·b[i] over n elements ({@code out} may alias a or b). */
+    void multiply(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff);
+
+    /**
+     * y = σ(x) and, when {@code d != null}, d = σ'(x), over n elements. {@code y} may alias {@code x}.
+     */
+    void activate(Activation act, int n, float[] x, int xOff, float[] y, int yOff, float[] d, int dOff);
+
+    /** Each of the {@code rows} rows of C (leading dimension ldc) += v[0..cols). */
+    void addRowVector(int rows, int cols, float[] v, int vOff, float[] c, int cOff, int ldc);
+
+    /** out[0..cols) += Σ over rows of A (leading dimension lda). */
+    void sumRows(int rows, int cols, float[] a, int aOff, int lda, float[] out, int outOff);
+
+    /**
+     * Fused softmax + cross-entropy over {@code rows} rows of logits (leading dimension ld), with targets
+     * {@code targets[tOff + r]}. Returns Σ_r −log softmax(row r)[target r] in double.
+     *
+     * <p>When {@code gradScale != 0}, each row is OVERWRITTEN with its gradient
+     * {@code gradScale·(softmax(row) − onehot(target))}; otherwise the logits are left untouched.
+     */
+    double softmaxCrossEntropy(int rows, int cols, float[] logits, int off, int ld, int[] targets, int tOff,
+                               float gradScale);
+
+    /** out = softmax(x / temperature) over n elements; returns nothing, out may alias x. */
+    void softmax(int n, float[] x, int xOff, float temperature, float[] out, int outOff);
+}

@@ -1,0 +1,488 @@
+package dev.recur.math;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link MathKernels} on the incubating Vector API ({@code jdk.incubator.vector}).
+ *
+ * <p>Only {@link Kernels} loads this class, and only after it has checked that the module is present, so
+ * the scalar path never touches incubator classes. Matrix products use register-tiled micro-kernels
+ * (4 rows × 3 vectors for A·B and Aᵀ·B, 4 × 4 dot products for A·Bᵀ); tails are handled by narrower
+ * kernels and finally by scalar loops.
+ */
+final class VectorKernels implements MathKernels {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    @Override
+    public String name() {
+        return "vector(" + S.vectorBitSize() + "-bit, " + L + " lanes)";
+    }
+
+    // ------------------------------------------------------------------------------------------ gemm
+
+    @Override
+    public void gemmNN(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                       float[] c, int cOff, int ldc, boolean accumulate) {
+        gemmRowBroadcast(m, n, k, a, aOff, lda, 1, b, bOff, ldb, c, cOff, ldc, accumulate);
+    }
+
+    @Override
+    public void gemmTN(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                       float[] c, int cOff, int ldc, boolean accumulate) {
+        gemmRowBroadcast(m, n, k, a, aOff, 1, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+    }
+
+    /**
+     * C = op(A)·B where element (i, p) of op(A) is a[aOff + i·ars + p·acs]: broadcast one A element, FMA a
+     * row segment of B. Blocked over k so that the B panel stays in cache.
+     */
+    private static void gemmRowBroadcast(int m, int n, int k, float[] a, int aOff, int ars, int acs,
+                                         float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+                                         boolean accumulate) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            if (!accumulate) {
+                for (int i = 0; i < m; i++) {
+                    java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+                }
+            }
+            return;
+        }
+        final int kc = 256;
+        for (int p0 = 0; p0 < k; p0 += kc) {
+            int pk = Math.min(kc, k - p0);
+            boolean acc = accumulate || p0 > 0;
+            int aBase = aOff + p0 * acs;
+            int bBase = bOff + p0 * ldb;
+            int j = 0;
+            for (; j + 3 * L <= n; j += 3 * L) {
+                int i = 0;
+                for (; i + 4 <= m; i += 4) {
+                    kernel4x3(pk, a, aBase + i * ars, ars, acs, b, bBase + j, ldb, c, cOff + i * ldc + j, ldc, acc);
+                }
+                for (; i < m; i++) {
+                    kernel1x3(pk, a, aBase + i * ars, acs, b, bBase + j, ldb, c, cOff + i * ldc + j, acc);
+                }
+            }
+            for (; j + L <= n; j += L) {
+                int i = 0;
+                for (; i + 4 <= m; i += 4) {
+                    kernel4x1(pk, a, aBase + i * ars, ars, acs, b, bBase + j, ldb, c, cOff + i * ldc + j, ldc, acc);
+                }
+                for (; i < m; i++) {
+                    kernel1x1(pk, a, aBase + i * ars, acs, b, bBase + j, ldb, c, cOff + i * ldc + j, acc);
+                }
+            }
+            if (j < n) {
+                for (int i = 0; i < m; i++) {
+                    int ci = cOff + i * ldc;
+                    for (int jj = j; jj < n; jj++) {
+                        float s = acc ? c[ci + jj] : 0f;
+                        int ai = aBase + i * ars;
+                        for (int p = 0; p < pk; p++) {
+                            s += a[ai + p * acs] * b[bBase + p * ldb + jj];
+                        }
+                        c[ci + jj] = s;
+                    }
+                }
+            }
+        }
+    }
+
+    private static void kernel4x3(int k, float[] a, int ai, int ars, int acs, float[] b, int bj, int ldb,
+                                  float[] c, int ci, int ldc, boolean acc) {
+        FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32;
+        if (acc) {
+            c00 = FloatVector.fromArray(S, c, ci);
+            c01 = FloatVector.fromArray(S, c, ci + L);
+            c02 = FloatVector.fromArray(S, c, ci + 2 * L);
+            c10 = FloatVector.fromArray(S, c, ci + ldc);
+            c11 = FloatVector.fromArray(S, c, ci + ldc + L);
+            c12 = FloatVector.fromArray(S, c, ci + ldc + 2 * L);
+            c20 = FloatVector.fromArray(S, c, ci + 2 * ldc);
+            c21 = FloatVector.fromArray(S, c, ci + 2 * ldc + L);
+            c22 = FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L);
+            c30 = FloatVector.fromArray(S, c, ci + 3 * ldc);
+            c31 = FloatVector.fromArray(S, c, ci + 3 * ldc + L);
+            c32 = FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c00 = z; c01 = z; c02 = z; c10 = z; c11 = z; c12 = z;
+            c20 = z; c21 = z; c22 = z; c30 = z; c31 = z; c32 = z;
+        }
+        int a0 = ai, a1 = ai + ars, a2 = ai + 2 * ars, a3 = ai + 3 * ars;
+        for (int p = 0; p < k; p++) {
+            int bo = bj + p * ldb;
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * L);
+            int ao = p * acs;
+            FloatVector x = FloatVector.broadcast(S, a[a0 + ao]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02);
+            x = FloatVector.broadcast(S, a[a1 + ao]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12);
+            x = FloatVector.broadcast(S, a[a2 + ao]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22);
+            x = FloatVector.broadcast(S, a[a3 + ao]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32);
+        }
+        c00.intoArray(c, ci); c01.intoArray(c, ci + L); c02.intoArray(c, ci + 2 * L);
+        c10.intoArray(c, ci + ldc); c11.intoArray(c, ci + ldc + L); c12.intoArray(c, ci + ldc + 2 * L);
+        c20.intoArray(c, ci + 2 * ldc); c21.intoArray(c, ci + 2 * ldc + L); c22.intoArray(c, ci + 2 * ldc + 2 * L);
+        c30.intoArray(c, ci + 3 * ldc); c31.intoArray(c, ci + 3 * ldc + L); c32.intoArray(c, ci + 3 * ldc + 2 * L);
+    }
+
+    private static void kernel1x3(int k, float[] a, int ai, int acs, float[] b, int bj, int ldb,
+                                  float[] c, int ci, boolean acc) {
+        FloatVector c0, c1, c2;
+        if (acc) {
+            c0 = FloatVector.fromArray(S, c, ci);
+            c1 = FloatVector.fromArray(S, c, ci + L);
+            c2 = FloatVector.fromArray(S, c, ci + 2 * L);
+        } else {
+            c0 = FloatVector.zero(S); c1 = c0; c2 = c0;
+        }
+        for (int p = 0; p < k; p++) {
+            int bo = bj + p * ldb;
+            FloatVector x = FloatVector.broadcast(S, a[ai + p * acs]);
+            c0 = x.fma(FloatVector.fromArray(S, b, bo), c0);
+            c1 = x.fma(FloatVector.fromArray(S, b, bo + L), c1);
+            c2 = x.fma(FloatVector.fromArray(S, b, bo + 2 * L), c2);
+        }
+        c0.intoArray(c, ci); c1.intoArray(c, ci + L); c2.intoArray(c, ci + 2 * L);
+    }
+
+    private static void kernel4x1(int k, float[] a, int ai, int ars, int acs, float[] b, int bj, int ldb,
+                                  float[] c, int ci, int ldc, boolean acc) {
+        FloatVector c0, c1, c2, c3;
+        if (acc) {
+            c0 = FloatVector.fromArray(S, c, ci);
+            c1 = FloatVector.fromArray(S, c, ci + ldc);
+            c2 = FloatVector.fromArray(S, c, ci + 2 * ldc);
+            c3 = FloatVector.fromArray(S, c, ci + 3 * ldc);
+        } else {
+            c0 = FloatVector.zero(S); c1 = c0; c2 = c0; c3 = c0;
+        }
+        for (int p = 0; p < k; p++) {
+            FloatVector bv = FloatVector.fromArray(S, b, bj + p * ldb);
+            int ao = ai + p * acs;
+            c0 = FloatVector.broadcast(S, a[ao]).fma(bv, c0);
+            c1 = FloatVector.broadcast(S, a[ao + ars]).fma(bv, c1);
+            c2 = FloatVector.broadcast(S, a[ao + 2 * ars]).fma(bv, c2);
+            c3 = FloatVector.broadcast(S, a[ao + 3 * ars]).fma(bv, c3);
+        }
+        c0.intoArray(c, ci); c1.intoArray(c, ci + ldc); c2.intoArray(c, ci + 2 * ldc); c3.intoArray(c, ci + 3 * ldc);
+    }
+
+    private static void kernel1x1(int k, float[] a, int ai, int acs, float[] b, int bj, int ldb,
+                                  float[] c, int ci, boolean acc) {
+        FloatVector c0 = acc ? FloatVector.fromArray(S, c, ci) : FloatVector.zero(S);
+        for (int p = 0; p < k; p++) {
+            c0 = FloatVector.broadcast(S, a[ai + p * acs]).fma(FloatVector.fromArray(S, b, bj + p * ldb), c0);
+        }
+        c0.intoArray(c, ci);
+    }
+
+    @Override
+    public void gemmNT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                       float[] c, int cOff, int ldc, boolean accumulate) {
+        int kv = k - k % L;
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            int j = 0;
+            for (; j + 4 <= n; j += 4) {
+                dot4x4(k, kv, a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, c, cOff + i * ldc + j, ldc, accumulate);
+            }
+            for (; j < n; j++) {
+                for (int ii = i; ii < i + 4; ii++) {
+                    dot1(k, kv, a, aOff + ii * lda, b, bOff + j * ldb, c, cOff + ii * ldc + j, accumulate);
+                }
+            }
+        }
+        for (; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                dot1(k, kv, a, aOff + i * lda, b, bOff + j * ldb, c, cOff + i * ldc + j, accumulate);
+            }
+        }
+    }
+
+    private static void dot1(int k, int kv, float[] a, int ai, float[] b, int bj, float[] c, int ci, boolean acc) {
+        FloatVector s = FloatVector.zero(S);
+        for (int p = 0; p < kv; p += L) {
+            s = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bj + p), s);
+        }
+        float r = s.reduceLanes(VectorOperators.ADD);
+        for (int p = kv; p < k; p++) {
+            r += a[ai + p] * b[bj + p];
+        }
+        c[ci] = acc ? c[ci] + r : r;
+    }
+
+    private static void dot4x4(int k, int kv, float[] a, int ai, int lda, float[] b, int bj, int ldb,
+                               float[] c, int ci, int ldc, boolean acc) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector s00 = z, s01 = z, s02 = z, s03 = z, s10 = z, s11 = z, s12 = z, s13 = z;
+        FloatVector s20 = z, s21 = z, s22 = z, s23 = z, s30 = z, s31 = z, s32 = z, s33 = z;
+        for (int p = 0; p < kv; p += L) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bj + p);
+            FloatVector b1 = FloatVector.fromArray(S, b, bj + ldb + p);
+            FloatVector b2 = FloatVector.fromArray(S, b, bj + 2 * ldb + p);
+            FloatVector b3 = FloatVector.fromArray(S, b, bj + 3 * ldb + p);
+            FloatVector x = FloatVector.fromArray(S, a, ai + p);
+            s00 = x.fma(b0, s00); s01 = x.fma(b1, s01); s02 = x.fma(b2, s02); s03 = x.fma(b3, s03);
+            x = FloatVector.fromArray(S, a, ai + lda + p);
+            s10 = x.fma(b0, s10); s11 = x.fma(b1, s11); s12 = x.fma(b2, s12); s13 = x.fma(b3, s13);
+            x = FloatVector.fromArray(S, a, ai + 2 * lda + p);
+            s20 = x.fma(b0, s20); s21 = x.fma(b1, s21); s22 = x.fma(b2, s22); s23 = x.fma(b3, s23);
+            x = FloatVector.fromArray(S, a, ai + 3 * lda + p);
+            s30 = x.fma(b0, s30); s31 = x.fma(b1, s31); s32 = x.fma(b2, s32); s33 = x.fma(b3, s33);
+        }
+        store(c, ci, acc, s00, s01, s02, s03, a, ai, b, bj, ldb, k, kv);
+        store(c, ci + ldc, acc, s10, s11, s12, s13, a, ai + lda, b, bj, ldb, k, kv);
+        store(c, ci + 2 * ldc, acc, s20, s21, s22, s23, a, ai + 2 * lda, b, bj, ldb, k, kv);
+        store(c, ci + 3 * ldc, acc, s30, s31, s32, s33, a, ai + 3 * lda, b, bj, ldb, k, kv);
+    }
+
+    private static void store(float[] c, int ci, boolean acc, FloatVector s0, FloatVector s1, FloatVector s2,
+                              FloatVector s3, float[] a, int ai, float[] b, int bj, int ldb, int k, int kv) {
+        float r0 = s0.reduceLanes(VectorOperators.ADD);
+        float r1 = s1.reduceLanes(VectorOperators.ADD);
+        float r2 = s2.reduceLanes(VectorOperators.ADD);
+        float r3 = s3.reduceLanes(VectorOperators.ADD);
+        for (int p = kv; p < k; p++) {
+            float av = a[ai + p];
+            r0 += av * b[bj + p];
+            r1 += av * b[bj + ldb + p];
+            r2 += av * b[bj + 2 * ldb + p];
+            r3 += av * b[bj + 3 * ldb + p];
+        }
+        if (acc) {
+            c[ci] += r0; c[ci + 1] += r1; c[ci + 2] += r2; c[ci + 3] += r3;
+        } else {
+            c[ci] = r0; c[ci + 1] = r1; c[ci + 2] = r2; c[ci + 3] = r3;
+        }
+    }
+
+    @Override
+    public void gemv(int m, int n, float[] a, int aOff, int lda, float[] x, int xOff, float[] y, int yOff,
+                     boolean accumulate) {
+        int nv = n - n % L;
+        for (int i = 0; i < m; i++) {
+            dot1(n, nv, a, aOff + i * lda, x, xOff, y, yOff + i, accumulate);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------- level 1
+
+    @Override
+    public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        FloatVector av = FloatVector.broadcast(S, alpha);
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += L) {
+            FloatVector.fromArray(S, x, xOff + i).fma(av, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] += alpha * x[xOff + i];
+        }
+    }
+
+    @Override
+    public void scale(int n, float alpha, float[] x, int xOff) {
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += L) {
+            FloatVector.fromArray(S, x, xOff + i).mul(alpha).intoArray(x, xOff + i);
+        }
+        for (; i < n; i++) {
+            x[xOff + i] *= alpha;
+        }
+    }
+
+    @Override
+    public double sumOfSquares(int n, float[] x, int xOff) {
+        // Blocks of float partial sums, folded into a double: accurate enough and fast.
+        double total = 0;
+        int i = 0;
+        while (i < n) {
+            int end = Math.min(n, i + 4096);
+            FloatVector s = FloatVector.zero(S);
+            int upper = i + S.loopBound(end - i);
+            for (; i < upper; i += L) {
+                FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+                s = v.fma(v, s);
+            }
+            double part = s.reduceLanes(VectorOperators.ADD);
+            for (; i < end; i++) {
+                double v = x[xOff + i];
+                part += v * v;
+            }
+            total += part;
+        }
+        return total;
+    }
+
+    @Override
+    public void multiply(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += L) {
+            FloatVector.fromArray(S, a, aOff + i).mul(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            out[outOff + i] = a[aOff + i] * b[bOff + i];
+        }
+    }
+
+    @Override
+    public void activate(Activation act, int n, float[] x, int xOff, float[] y, int yOff, float[] d, int dOff) {
+        int i = 0;
+        int upper = S.loopBound(n);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector zero = FloatVector.zero(S);
+        switch (act) {
+            case TANH -> {
+                for (; i < upper; i += L) {
+                    FloatVector v = tanh(FloatVector.fromArray(S, x, xOff + i), one);
+                    v.intoArray(y, yOff + i);
+                    if (d != null) {
+                        one.sub(v.mul(v)).intoArray(d, dOff + i);
+                    }
+                }
+            }
+            case SIGMOID -> {
+                for (; i < upper; i += L) {
+                    FloatVector v = one.div(one.add(FloatVector.fromArray(S, x, xOff + i).neg().lanewise(VectorOperators.EXP)));
+                    v.intoArray(y, yOff + i);
+                    if (d != null) {
+                        v.mul(one.sub(v)).intoArray(d, dOff + i);
+                    }
+                }
+            }
+            case RELU -> {
+                for (; i < upper; i += L) {
+                    FloatVector xv = FloatVector.fromArray(S, x, xOff + i);
+                    VectorMask<Float> pos = xv.compare(VectorOperators.GT, 0f);
+                    zero.blend(xv, pos).intoArray(y, yOff + i);
+                    if (d != null) {
+                        zero.blend(one, pos).intoArray(d, dOff + i);
+                    }
+                }
+            }
+            case IDENTITY -> {
+                for (; i < upper; i += L) {
+                    FloatVector.fromArray(S, x, xOff + i).intoArray(y, yOff + i);
+                    if (d != null) {
+                        one.intoArray(d, dOff + i);
+                    }
+                }
+            }
+        }
+        if (i < n) {
+            ScalarKernels.INSTANCE.activate(act, n - i, x, xOff + i, y, yOff + i, d, dOff + i);
+        }
+    }
+
+    /** tanh(x) = sign(x)·(1 − 2/(e^{2|x|} + 1)), exact to float rounding and safe for large |x|. */
+    private static FloatVector tanh(FloatVector x, FloatVector one) {
+        FloatVector ax = x.abs();
+        FloatVector e = ax.add(ax).lanewise(VectorOperators.EXP);
+        FloatVector t = one.sub(one.add(one).div(e.add(one)));
+        return t.blend(t.neg(), x.compare(VectorOperators.LT, 0f));
+    }
+
+    @Override
+    public void addRowVector(int rows, int cols, float[] v, int vOff, float[] c, int cOff, int ldc) {
+        for (int r = 0; r < rows; r++) {
+            axpy(cols, 1f, v, vOff, c, cOff + r * ldc);
+        }
+    }
+
+    @Override
+    public void sumRows(int rows, int cols, float[] a, int aOff, int lda, float[] out, int outOff) {
+        for (int r = 0; r < rows; r++) {
+            axpy(cols, 1f, a, aOff + r * lda, out, outOff);
+        }
+    }
+
+    // -------------------------------------------------------------------------------------- softmax
+
+    @Override
+    public double softmaxCrossEntropy(int rows, int cols, float[] logits, int off, int ld, int[] targets,
+                                      int tOff, float gradScale) {
+        double total = 0;
+        int upper = S.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int o = off + r * ld;
+            int t = targets[tOff + r];
+            float max = rowMax(logits, o, cols, upper);
+            FloatVector mv = FloatVector.broadcast(S, max);
+            FloatVector sv = FloatVector.zero(S);
+            boolean write = gradScale != 0f;
+            int j = 0;
+            for (; j < upper; j += L) {
+                FloatVector e = FloatVector.fromArray(S, logits, o + j).sub(mv).lanewise(VectorOperators.EXP);
+                sv = sv.add(e);
+            }
+            double sum = sv.reduceLanes(VectorOperators.ADD);
+            for (; j < cols; j++) {
+                sum += Math.exp(logits[o + j] - max);
+            }
+            double logSum = Math.log(sum) + max;
+            total += logSum - logits[o + t];
+            if (write) {
+                float ls = (float) logSum;
+                FloatVector lv = FloatVector.broadcast(S, ls);
+                j = 0;
+                for (; j < upper; j += L) {
+                    FloatVector.fromArray(S, logits, o + j).sub(lv).lanewise(VectorOperators.EXP).mul(gradScale)
+                            .intoArray(logits, o + j);
+                }
+                for (; j < cols; j++) {
+                    logits[o + j] = (float) (gradScale * Math.exp(logits[o + j] - logSum));
+                }
+                logits[o + t] -= gradScale;
+            }
+        }
+        return total;
+    }
+
+    private static float rowMax(float[] x, int o, int n, int upper) {
+        FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int j = 0;
+        for (; j < upper; j += L) {
+            mv = mv.max(FloatVector.fromArray(S, x, o + j));
+        }
+        float max = mv.reduceLanes(VectorOperators.MAX);
+        for (; j < n; j++) {
+            max = Math.max(max, x[o + j]);
+        }
+        return max;
+    }
+
+    @Override
+    public void softmax(int n, float[] x, int xOff, float temperature, float[] out, int outOff) {
+        float inv = 1f / temperature;
+        int upper = S.loopBound(n);
+        float max = rowMax(x, xOff, n, upper) * inv;
+        FloatVector mv = FloatVector.broadcast(S, max);
+        FloatVector sv = FloatVector.zero(S);
+        int j = 0;
+        for (; j < upper; j += L) {
+            FloatVector e = FloatVector.fromArray(S, x, xOff + j).mul(inv).sub(mv).lanewise(VectorOperators.EXP);
+            e.intoArray(out, outOff + j);
+            sv = sv.add(e);
+        }
+        double sum = sv.reduceLanes(VectorOperators.ADD);
+        for (; j < n; j++) {
+            float e = (float) Math.exp(x[xOff + j] * inv - max);
+            out[outOff + j] = e;
+            sum += e;
+        }
+        scale(n, (float) (1.0 / sum), out, outOff);
+    }
+}

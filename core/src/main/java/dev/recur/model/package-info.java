@@ -1,0 +1,2 @@
+/** The language model (embedding → cell → softmax), its windowed forward/backward and evaluation. */
+package dev.recur.model;

@@ -1,0 +1,74 @@
+package dev.recur.spi;
+
+import java.util.List;
+
+/**
+ * A recurrent cell: the map (state(t−1), input(t)) → (state(t), output(t)) applied over a window of time
+ * steps for a batch of independent rows.
+ *
+ * <h2>Layout</h2>
+ * Every buffer is a row-major {@code float[]}, time-major over a window: row {@code t·batch + b} of
+ * {@code inputs} ([steps·batch × inputSize]) is the input of batch row b at step t; {@code outputs} is
+ * [steps·batch × hiddenSize]. The carried state of one batch row is {@link #stateSize()} floats (Elman: h;
+ * a cell with several state parts, like an LSTM's h and c, concatenates them), so states are
+ * [batch × stateSize].
+ *
+ * <p>Working on a whole window lets a cell hoist its non-recurrent products out of the time loop (all
+ * input projections of the window in one matrix product).
+ *
+ * <h2>Ownership and lifecycle</h2>
+ * <ul>
+ *   <li>The caller owns every buffer and the {@link CellWorkspace}; the cell keeps no reference to a caller's
+ *       array beyond one call. A workspace is created once per (batch, maxSteps) and reused for every window.
+ *   <li>{@link #forward} OVERWRITES {@code outputs} and {@code stateOut} and never writes its inputs
+ *       ({@code inputs}, {@code stateIn}); {@code stateOut} may be the same array as {@code stateIn}.
+ *   <li>{@link #backward} uses what the last {@code forward} on the same workspace recorded. It OVERWRITES
+ *       {@code dInputs} and {@code dStateIn} (either may be null: not wanted), never writes
+ *       {@code dOutputs} or {@code dStateOut}, and ACCUMULATES (+=) into the gradients of
+ *       {@link #parameters()}.
+ *   <li>Batch rows are independent: row b's results depend only on row b's inputs and state.
+ *   <li>No allocation in forward or backward: everything needed lives in the workspace.
+ *   <li>A cell instance is not thread-safe; use one per training thread.
+ * </ul>
+ */
+public interface Cell {
+
+    /** Width of one input row. */
+    int inputSize();
+
+    /** Width of one output row (the hidden state h). */
+    int hiddenSize();
+
+    /** Floats of carried state per batch row (≥ {@link #hiddenSize()}). */
+    default int stateSize() {
+        return hiddenSize();
+    }
+
+    /** The trainable parameters, with stable names (persisted in model files). */
+    List<Parameter> parameters();
+
+    /** Buffers for windows of up to {@code maxSteps} steps over {@code batch} rows. */
+    CellWorkspace newWorkspace(int batch, int maxSteps);
+
+    /**
+     * Runs {@code steps} steps.
+     *
+     * @param inputs   [steps·batch × inputSize], read only
+     * @param stateIn  [batch × stateSize], the state before step 0, read only
+     * @param outputs  [steps·batch × hiddenSize], overwritten
+     * @param stateOut [batch × stateSize], overwritten with the state after the last step
+     */
+    void forward(int batch, int steps, float[] inputs, float[] stateIn, float[] outputs, float[] stateOut,
+                 CellWorkspace ws);
+
+    /**
+     * Backpropagates through the last {@link #forward} run on {@code ws}.
+     *
+     * @param dOutputs  ∂J/∂outputs [steps·batch × hiddenSize], read only
+     * @param dStateOut ∂J/∂stateOut [batch × stateSize] or null for zero, read only
+     * @param dInputs   ∂J/∂inputs [steps·batch × inputSize], overwritten (null: not computed)
+     * @param dStateIn  ∂J/∂stateIn [batch × stateSize], overwritten (null: not computed)
+     */
+    void backward(int batch, int steps, float[] dOutputs, float[] dStateOut, float[] dInputs, float[] dStateIn,
+                  CellWorkspace ws);
+}

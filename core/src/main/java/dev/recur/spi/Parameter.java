@@ -1,0 +1,83 @@
+package dev.recur.spi;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A named trainable tensor with its gradient buffer, stored row-major in a {@code float[]}.
+ *
+ * <p>Ownership: the object that created the parameter (a cell, a model) owns both arrays and never
+ * replaces them; optimizers update {@link #value()} in place from {@link #grad()}; backward passes
+ * ACCUMULATE into {@link #grad()}; the trainer zeroes gradients before each step. The name is persisted in
+ * model files and must be stable.
+ */
+public final class Parameter {
+
+    private final String name;
+    private final int[] shape;
+    private final float[] value;
+    private final float[] grad;
+
+    /** A zero-initialised parameter of the given shape. */
+    public Parameter(String name, int... shape) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.shape = shape.clone();
+        long size = 1;
+        for (int d : shape) {
+            if (d <= 0) {
+                throw new IllegalArgumentException("parameter '" + name + "': every dimension must be > 0, got "
+                        + Arrays.toString(shape));
+            }
+            size *= d;
+        }
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("parameter '" + name + "' is too large: " + Arrays.toString(shape));
+        }
+        this.value = new float[(int) size];
+        this.grad = new float[(int) size];
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** A copy of the shape. */
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /** Number of rows (first dimension). */
+    public int rows() {
+        return shape[0];
+    }
+
+    /** Number of columns (product of the remaining dimensions; 1 for a vector). */
+    public int cols() {
+        return value.length / shape[0];
+    }
+
+    /** Number of elements. */
+    public int size() {
+        return value.length;
+    }
+
+    /** The values, owned by the parameter and updated in place. */
+    public float[] value() {
+        return value;
+    }
+
+    /** The gradient accumulator. */
+    public float[] grad() {
+        return grad;
+    }
+
+    /** Sets the gradient to zero. */
+    public void zeroGrad() {
+        Arrays.fill(grad, 0f);
+    }
+
+    @Override
+    public String toString() {
+        return name + Arrays.toString(shape);
+    }
+}

@@ -1,0 +1,14 @@
+package dev.recur.spi;
+
+import java.util.Map;
+
+/** Builds {@link LearningRateSchedule}s. Register in {@code META-INF/services/dev.recur.spi.ScheduleProvider}. */
+public interface ScheduleProvider extends Provider {
+
+    /**
+     * A new schedule starting from {@code baseRate}.
+     *
+     * @throws IllegalArgumentException on unknown or invalid options
+     */
+    LearningRateSchedule create(double baseRate, Map<String, String> options);
+}

@@ -1,0 +1,49 @@
+package dev.recur.text;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Character-level tokens over Unicode code points (not UTF-16 units, so a character outside the Basic
+ * Multilingual Plane is one token). Line ends are ordinary {@code '\n'} tokens. The vocabulary is
+ * {@code <unk>} followed by the distinct code points of the training text in code-point order.
+ */
+public final class CharTokenizer implements Tokenizer {
+
+    @Override
+    public String level() {
+        return "char";
+    }
+
+    @Override
+    public Vocabulary buildVocabulary(String text) {
+        TreeSet<Integer> cps = new TreeSet<>();
+        text.codePoints().forEach(cps::add);
+        List<String> tokens = new ArrayList<>(cps.size() + 1);
+        tokens.add(Vocabulary.UNK);
+        for (int cp : cps) {
+            tokens.add(new String(Character.toChars(cp)));
+        }
+        return new Vocabulary(tokens);
+    }
+
+    @Override
+    public int[] encode(String text, Vocabulary vocabulary) {
+        return text.codePoints().map(cp -> vocabulary.id(new String(Character.toChars(cp)))).toArray();
+    }
+
+    @Override
+    public String decode(int[] ids, Vocabulary vocabulary) {
+        StringBuilder sb = new StringBuilder();
+        for (int id : ids) {
+            sb.append(piece(id, -1, vocabulary));
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String piece(int id, int previousId, Vocabulary vocabulary) {
+        return id == vocabulary.unkId() ? "\uFFFD" : vocabulary.token(id);
+    }
+}

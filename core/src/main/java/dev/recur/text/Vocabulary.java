@@ -1,0 +1,80 @@
+package dev.recur.text;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An immutable bijection between tokens and ids 0..size−1, with the id of {@code <unk>} and, at word
+ * level, of {@code <eos>}.
+ */
+public final class Vocabulary {
+
+    /** The unknown-token symbol. */
+    public static final String UNK = "<unk>";
+    /** The end-of-sentence symbol (one per line at word level). */
+    public static final String EOS = "<eos>";
+
+    private final List<String> tokens;
+    private final Map<String, Integer> ids;
+    private final int unkId;
+    private final int eosId;
+
+    /**
+     * @param tokens distinct tokens in id order; must contain {@link #UNK}
+     */
+    public Vocabulary(List<String> tokens) {
+        this.tokens = List.copyOf(tokens);
+        Map<String, Integer> m = new HashMap<>(tokens.size() * 2);
+        for (int i = 0; i < this.tokens.size(); i++) {
+            String t = Objects.requireNonNull(this.tokens.get(i), "token");
+            if (m.put(t, i) != null) {
+                throw new IllegalArgumentException("vocabulary has a duplicate token '" + t + "'");
+            }
+        }
+        this.ids = m;
+        Integer unk = m.get(UNK);
+        if (unk == null) {
+            throw new IllegalArgumentException("vocabulary must contain " + UNK);
+        }
+        this.unkId = unk;
+        this.eosId = m.getOrDefault(EOS, -1);
+    }
+
+    /** Number of tokens. */
+    public int size() {
+        return tokens.size();
+    }
+
+    /** The token with id {@code id}. */
+    public String token(int id) {
+        return tokens.get(id);
+    }
+
+    /** The id of {@code token}, or the id of {@code <unk>}. */
+    public int id(String token) {
+        Integer i = ids.get(token);
+        return i == null ? unkId : i;
+    }
+
+    /** Whether {@code token} is in the vocabulary. */
+    public boolean contains(String token) {
+        return ids.containsKey(token);
+    }
+
+    /** The id of {@code <unk>}. */
+    public int unkId() {
+        return unkId;
+    }
+
+    /** The id of {@code <eos>}, or −1 (character level). */
+    public int eosId() {
+        return eosId;
+    }
+
+    /** The tokens in id order. */
+    public List<String> tokens() {
+        return tokens;
+    }
+}

@@ -1,0 +1,2 @@
+/** Training: the TBPTT {@link dev.recur.train.Trainer}, its configuration, reports and listener callbacks. */
+package dev.recur.train;

@@ -1,0 +1,145 @@
+package dev.recur.optim;
+
+import dev.recur.spi.Optimizer;
+import dev.recur.spi.OptimizerState;
+import dev.recur.spi.Parameter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Shared plumbing of the built-in optimizers: the learning rate, binding to a fixed parameter list on the
+ * first step, per-parameter state buffers named {@code <slot>/<parameter>}, and state save/restore.
+ */
+abstract class AbstractOptimizer implements Optimizer {
+
+    private double learningRate;
+    private final String[] slots;
+    private List<Parameter> bound;
+    /** state[slot][parameter index] */
+    protected float[][][] state;
+    /** Steps taken so far. */
+    protected long steps;
+
+    AbstractOptimizer(double learningRate, String... slots) {
+        setLearningRate(learningRate);
+        this.slots = slots.clone();
+    }
+
+    @Override
+    public final double learningRate() {
+        return learningRate;
+    }
+
+    @Override
+    public final void setLearningRate(double lr) {
+        if (!(lr >= 0) || !Double.isFinite(lr)) {
+            throw new IllegalArgumentException("learning rate must be a finite number >= 0, got " + lr);
+        }
+        this.learningRate = lr;
+    }
+
+    @Override
+    public final void step(List<Parameter> parameters) {
+        bind(parameters);
+        steps++;
+        for (int i = 0; i < parameters.size(); i++) {
+            update(i, parameters.get(i), (float) learningRate);
+        }
+    }
+
+    /** Updates parameter {@code index} in place. */
+    protected abstract void update(int index, Parameter p, float lr);
+
+    private void bind(List<Parameter> parameters) {
+        if (bound == null) {
+            bound = List.copyOf(parameters);
+            if (state == null) {
+                state = new float[slots.length][parameters.size()][];
+                for (int s = 0; s < slots.length; s++) {
+                    for (int i = 0; i < parameters.size(); i++) {
+                        state[s][i] = new float[parameters.get(i).size()];
+                    }
+                }
+            } else {
+                checkRestored(parameters);
+            }
+            return;
+        }
+        if (parameters.size() != bound.size()) {
+            throw new IllegalArgumentException("this optimizer is bound to " + bound.size()
+                    + " parameters, got " + parameters.size());
+        }
+        for (int i = 0; i < bound.size(); i++) {
+            if (parameters.get(i) != bound.get(i)) {
+                throw new IllegalArgumentException("this optimizer is bound to another parameter list (parameter "
+                        + i + " is " + parameters.get(i).name() + ", expected " + bound.get(i).name() + ")");
+            }
+        }
+    }
+
+    private void checkRestored(List<Parameter> parameters) {
+        for (int s = 0; s < slots.length; s++) {
+            if (state[s].length != parameters.size()) {
+                throw new IllegalArgumentException("restored optimizer state holds " + state[s].length
+                        + " parameters, the model has " + parameters.size());
+            }
+            for (int i = 0; i < parameters.size(); i++) {
+                if (state[s][i] == null || state[s][i].length != parameters.get(i).size()
+                        || !parameters.get(i).name().equals(restoredNames[i])) {
+                    throw new IllegalArgumentException("restored optimizer state does not fit parameter "
+                            + parameters.get(i).name());
+                }
+            }
+        }
+    }
+
+    /** Parameter names of a restored state, checked against the parameters on the next step. */
+    private String[] restoredNames;
+
+    @Override
+    public OptimizerState state() {
+        Map<String, float[]> tensors = new HashMap<>();
+        if (bound != null) {
+            for (int s = 0; s < slots.length; s++) {
+                for (int i = 0; i < bound.size(); i++) {
+                    tensors.put(slots[s] + "/" + i + "/" + bound.get(i).name(), state[s][i]);
+                }
+            }
+        }
+        return new OptimizerState(tensors, Map.of("step", (double) steps, "lr", learningRate));
+    }
+
+    @Override
+    public void restore(OptimizerState st) {
+        Double step = st.scalars().get("step");
+        Double lr = st.scalars().get("lr");
+        if (step == null || lr == null) {
+            throw new IllegalArgumentException("optimizer state lacks 'step' or 'lr'");
+        }
+        int n = 0;
+        for (String key : st.tensors().keySet()) {
+            String[] parts = key.split("/", 3);
+            if (parts.length == 3) {
+                n = Math.max(n, Integer.parseInt(parts[1]) + 1);
+            }
+        }
+        float[][][] fresh = new float[slots.length][n][];
+        String[] seen = new String[n];
+        for (Map.Entry<String, float[]> e : st.tensors().entrySet()) {
+            String[] parts = e.getKey().split("/", 3);
+            int slot = List.of(slots).indexOf(parts[0]);
+            if (parts.length != 3 || slot < 0) {
+                throw new IllegalArgumentException("unexpected optimizer state entry '" + e.getKey() + "'");
+            }
+            int index = Integer.parseInt(parts[1]);
+            fresh[slot][index] = e.getValue().clone();
+            seen[index] = parts[2];
+        }
+        this.state = fresh;
+        this.steps = step.longValue();
+        setLearningRate(lr);
+        this.bound = null;
+        this.restoredNames = seen;
+    }
+}

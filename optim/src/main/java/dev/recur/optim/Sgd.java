@@ -1,0 +1,54 @@
+package dev.recur.optim;
+
+import dev.recur.spi.Parameter;
+
+/**
+ * Stochastic gradient descent with optional momentum, Nesterov momentum and L2 weight decay (PyTorch's
+ * formulation): {@code g = ∇ + λw; v = μv + g; w −= lr·(nesterov ? g + μv : v)}; with μ = 0 plain
+ * {@code w −= lr·g}.
+ */
+public final class Sgd extends AbstractOptimizer {
+
+    private final float momentum;
+    private final boolean nesterov;
+    private final float weightDecay;
+
+    public Sgd(double learningRate, double momentum, boolean nesterov, double weightDecay) {
+        super(learningRate, "velocity");
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+        }
+        if (!(weightDecay >= 0) || !Double.isFinite(weightDecay)) {
+            throw new IllegalArgumentException("weight decay must be a finite number >= 0, got " + weightDecay);
+        }
+        if (nesterov && momentum == 0) {
+            throw new IllegalArgumentException("nesterov needs momentum > 0, got momentum 0");
+        }
+        this.momentum = (float) momentum;
+        this.nesterov = nesterov;
+        this.weightDecay = (float) weightDecay;
+    }
+
+    /** Plain SGD. */
+    public Sgd(double learningRate) {
+        this(learningRate, 0, false, 0);
+    }
+
+    @Override
+    protected void update(int index, Parameter p, float lr) {
+        float[] w = p.value();
+        float[] g = p.grad();
+        float[] v = state[0][index];
+        float mu = momentum;
+        float wd = weightDecay;
+        for (int i = 0; i < w.length; i++) {
+            float gi = g[i] + wd * w[i];
+            if (mu != 0f) {
+                float vi = mu * v[i] + gi;
+                v[i] = vi;
+                gi = nesterov ? gi + mu * vi : vi;
+            }
+            w[i] -= lr * gi;
+        }
+    }
+}
