@@ -80,8 +80,10 @@ public final class Options {
         double d = number(key);
         boolean ok = (loInclusive ? d >= lo : d > lo) && d <= hi;
         if (!ok) {
-            String range = (loInclusive ? "[" : "(") + fmt(lo) + ", " + fmt(hi) + "]";
-            throw invalid(key, "a number in " + range, string(key));
+            String expected = Double.isInfinite(hi)
+                    ? "a number " + (loInclusive ? ">= " : "> ") + fmt(lo)
+                    : "a number in " + (loInclusive ? "[" : "(") + fmt(lo) + ", " + fmt(hi) + "]";
+            throw invalid(key, expected, string(key));
         }
         return d;
     }

@@ -31,6 +31,6 @@ public final class GlobalNormClipperProvider implements ClipperProvider {
     @Override
     public GradientClipper create(Map<String, String> options) {
         Options o = Options.parse("clipper", this, options);
-        return new GlobalNormClipper(o.number("max-norm", 0, false, Double.MAX_VALUE));
+        return new GlobalNormClipper(o.number("max-norm", 0, false, Double.POSITIVE_INFINITY));
     }
 }

@@ -1,0 +1,83 @@
+package dev.recur.cells;
+
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.recur.math.Activation;
+import dev.recur.math.Kernels;
+import dev.recur.model.RnnLanguageModel;
+import dev.recur.spi.Parameter;
+import dev.recur.testkit.GradientCheck;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Full-model finite-difference gradient check: every element of every parameter (E, W_e, W_h, b1, U, b2),
+ * batch 2, a window of 4 steps, with a hidden state carried in from a previous window.
+ *
+ * <p>Method: central differences of the model's own float forward pass with ε = 1e-2 (1e-3 for relu, to
+ * stay off its kink), the mean cross-entropy accumulated in double. Float rounding contributes about
+ * u·J/ε ≈ 6e-8·2/1e-2 ≈ 1e-5 and truncation O(ε²) ≈ 1e-4 to the numeric gradient; tolerance
+ * |analytic − numeric| ≤ 2e-3 + 2e-2·|numeric| (see {@link GradientCheck}).
+ */
+class ModelGradientCheckTest {
+
+    static final long SEED = 1234L;
+    static final int V = 7;
+    static final int E = 4;
+    static final int H = 5;
+    static final int B = 2;
+    static final int T = 4;
+
+    @ParameterizedTest(name = "{0}, loss from step {1}")
+    @CsvSource({"tanh,0", "sigmoid,0", "relu,0", "identity,0", "tanh,2", "identity,1"})
+    void everyParameterMatchesFiniteDifferences(String activation, int lossFrom) {
+        Activation act = Activation.parse(activation);
+        ElmanCell cell = new ElmanCell(E, H, act, Initialization.UNIFORM, 1.5, SEED, Kernels.get());
+        RnnLanguageModel model = new RnnLanguageModel(V, E, cell, SEED + 1, Kernels.get());
+        // make b2 non-zero so its check is not trivial
+        SplittableRandom r = new SplittableRandom(SEED);
+        float[] b2 = model.parameter("b2").value();
+        for (int i = 0; i < b2.length; i++) {
+            b2[i] = (float) (r.nextDouble() - 0.5);
+        }
+        RnnLanguageModel.Workspace ws = model.newWorkspace(B, T);
+        int[] prevIn = new int[T * B];
+        int[] in = new int[T * B];
+        int[] tgt = new int[T * B];
+        for (int i = 0; i < T * B; i++) {
+            prevIn[i] = r.nextInt(V);
+            in[i] = r.nextInt(V);
+            tgt[i] = r.nextInt(V);
+        }
+        // carry a state in from a previous window
+        float[] carried = model.newState(B);
+        model.advance(ws, T, prevIn, carried, carried);
+        boolean nonZero = false;
+        for (float v : carried) {
+            nonZero |= v != 0f;
+        }
+        assertTrue(nonZero, "the carried-in state must be non-zero");
+
+        float[] scratch = model.newState(B);
+        int rows = (T - lossFrom) * B;
+        model.parameters().forEach(Parameter::zeroGrad);
+        model.trainWindow(ws, T, lossFrom, in, tgt, carried, scratch);
+
+        RnnLanguageModel.Workspace evalWs = model.newWorkspace(B, T);
+        float[] sink = model.newState(B);
+        // mean CE over the loss rows = (CE of the whole window − CE of the first lossFrom steps) / rows
+        java.util.function.DoubleSupplier meanLoss = () -> {
+            double all = model.evaluateWindow(evalWs, T, in, tgt, carried, sink);
+            double prefix = lossFrom == 0 ? 0 : model.evaluateWindow(evalWs, lossFrom, in, tgt, carried, sink);
+            return (all - prefix) / rows;
+        };
+        float eps = act == Activation.RELU ? 1e-3f : GradientCheck.EPS;
+        for (Parameter p : model.parameters()) {
+            float[] analytic = p.grad().clone();
+            assertNull(GradientCheck.check(p.name(), p.value(), analytic, eps, GradientCheck.ABS_TOL,
+                    GradientCheck.REL_TOL, meanLoss), activation + ", seed " + SEED);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.recur.optim;
+
+import dev.recur.spi.ClipperProvider;
+import dev.recur.spi.OptimizerProvider;
+import dev.recur.testkit.GradientClipperContractTest;
+import dev.recur.testkit.OptimizerContractTest;
+import java.util.Map;
+import org.junit.jupiter.api.Nested;
+
+/** The testkit contracts for every built-in optimizer and clipper. */
+class ContractTests {
+
+    @Nested
+    class SgdPlain extends OptimizerContractTest {
+        protected OptimizerProvider provider() {
+            return new SgdProvider();
+        }
+
+        protected Map<String, String> options() {
+            return Map.of("lr", "0.1");
+        }
+    }
+
+    @Nested
+    class SgdNesterovWeightDecay extends OptimizerContractTest {
+        protected OptimizerProvider provider() {
+            return new SgdProvider();
+        }
+
+        protected Map<String, String> options() {
+            return Map.of("lr", "0.05", "momentum", "0.9", "nesterov", "true", "weight-decay", "0.01");
+        }
+    }
+
+    @Nested
+    class AdamDefault extends OptimizerContractTest {
+        protected OptimizerProvider provider() {
+            return new AdamProvider();
+        }
+
+        protected Map<String, String> options() {
+            return Map.of("lr", "0.05");
+        }
+    }
+
+    @Nested
+    class GlobalNorm extends GradientClipperContractTest {
+        protected ClipperProvider provider() {
+            return new GlobalNormClipperProvider();
+        }
+    }
+
+    @Nested
+    class None extends GradientClipperContractTest {
+        protected ClipperProvider provider() {
+            return new NoClipperProvider();
+        }
+    }
+}
