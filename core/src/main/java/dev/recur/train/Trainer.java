@@ -157,8 +157,10 @@ public final class Trainer {
                         reportClipped++;
                     }
                     lastClip = clip;
-                    // carry the state to the start of the next window
-                    if (nextW == s + fresh) {
+                    // carry the state to the start of the next window (if this epoch has one)
+                    if (s + k1 >= usable) {
+                        // last window of the epoch: the next epoch starts from zero
+                    } else if (nextW == s + fresh) {
                         System.arraycopy(endState, 0, startState, 0, startState.length);
                     } else if (nextW > w) {
                         streams.window(w, nextW - w, advIn);

@@ -3,21 +3,36 @@ package dev.recur.optim;
 import dev.recur.spi.LearningRateSchedule;
 
 /**
- * Mikolov's rule (RNNLM toolkit): after each validation, when the loss did not improve by at least a factor
- * ({@code previous / current < minImprovement}, e.g. 1.003), start dividing the rate by {@code decay} at
- * every validation from then on; at the next such failure, stop. When the loss got worse than the best so
- * far, roll back to the best weights.
+ * Learning-rate decay on a validation plateau, in two modes. When the validation loss got worse than the best
+ * so far, both roll back to the best weights.
+ * <ul>
+ *   <li>{@code mikolov} (RNNLM toolkit): when the loss did not improve by at least a factor
+ *       ({@code previous / current < minImprovement}, e.g. 1.003), start dividing the rate by {@code decay}
+ *       at every validation from then on; at the next such stall, stop.
+ *   <li>{@code on-stall} (PyTorch word_language_model): divide the rate by {@code decay} at every stalled
+ *       validation; never stop.
+ * </ul>
  */
 public final class PlateauSchedule implements LearningRateSchedule {
 
     private final double minImprovement;
     private final double decay;
+    private final boolean mikolov;
     private double rate;
     private boolean decaying;
     private double previous = Double.POSITIVE_INFINITY;
     private double best = Double.POSITIVE_INFINITY;
 
+    /** Mikolov's mode. */
     public PlateauSchedule(double baseRate, double minImprovement, double decay) {
+        this(baseRate, minImprovement, decay, true);
+    }
+
+    /**
+     * @param mikolov true: decay every validation after the first stall and stop at the second; false: decay
+     *                at each stall, never stop
+     */
+    public PlateauSchedule(double baseRate, double minImprovement, double decay, boolean mikolov) {
         if (!(baseRate > 0) || !Double.isFinite(baseRate)) {
             throw new IllegalArgumentException("learning rate must be a finite number > 0, got " + baseRate);
         }
@@ -30,6 +45,7 @@ public final class PlateauSchedule implements LearningRateSchedule {
         this.rate = baseRate;
         this.minImprovement = minImprovement;
         this.decay = decay;
+        this.mikolov = mikolov;
     }
 
     @Override
@@ -43,18 +59,26 @@ public final class PlateauSchedule implements LearningRateSchedule {
         boolean enough = loss * minImprovement < previous;
         String reason = "";
         boolean stop = false;
-        if (!enough) {
-            if (decaying) {
-                stop = true;
-                reason = "validation improved by less than a factor " + minImprovement + " while decaying: stop";
-            } else {
-                decaying = true;
-                reason = "validation improved by less than a factor " + minImprovement + ": start decaying the rate";
+        if (!mikolov) {
+            if (!enough) {
+                rate /= decay;
+                reason = "validation improved by less than a factor " + minImprovement + ": rate / " + decay;
             }
-        }
-        if (decaying && !stop) {
-            rate /= decay;
-            reason = reason.isEmpty() ? "rate / " + decay : reason;
+        } else {
+            if (!enough) {
+                if (decaying) {
+                    stop = true;
+                    reason = "validation improved by less than a factor " + minImprovement + " while decaying: stop";
+                } else {
+                    decaying = true;
+                    reason = "validation improved by less than a factor " + minImprovement
+                            + ": start decaying the rate";
+                }
+            }
+            if (decaying && !stop) {
+                rate /= decay;
+                reason = reason.isEmpty() ? "rate / " + decay : reason;
+            }
         }
         if (worse) {
             reason = reason + (reason.isEmpty() ? "" : "; ") + "rolled back to the best weights";

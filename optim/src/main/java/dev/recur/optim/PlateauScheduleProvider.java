@@ -12,7 +12,9 @@ public final class PlateauScheduleProvider implements ScheduleProvider {
 
     private static final List<OptionSpec> OPTIONS = List.of(
             new OptionSpec("min-improvement", "1.003", "required factor previous/current of the validation loss"),
-            new OptionSpec("decay", "2", "divide the rate by this once improvement stalls (> 1)"));
+            new OptionSpec("decay", "2", "divide the rate by this once improvement stalls (> 1)"),
+            new OptionSpec("mode", "mikolov", "mikolov: decay every validation after the first stall, stop at the "
+                    + "second; on-stall: decay at each stall, never stop"));
 
     @Override
     public String name() {
@@ -33,6 +35,6 @@ public final class PlateauScheduleProvider implements ScheduleProvider {
     public LearningRateSchedule create(double baseRate, Map<String, String> options) {
         Options o = Options.parse("schedule", this, options);
         return new PlateauSchedule(baseRate, o.number("min-improvement", 1, true, 100),
-                o.number("decay", 1, false, 1e6));
+                o.number("decay", 1, false, 1e6), o.choice("mode", List.of("mikolov", "on-stall")).equals("mikolov"));
     }
 }

@@ -109,4 +109,21 @@ class OptimizerMathTest {
         assertTrue(d.rollback());
         assertTrue(d.stop());
     }
+
+    @Test
+    void plateauOnStallDecaysAtEachStallAndNeverStops() {
+        LearningRateSchedule s = new PlateauScheduleProvider().create(1.0,
+                Map.of("mode", "on-stall", "decay", "4", "min-improvement", "1"));
+        s.afterValidation(5.0);
+        assertEquals(1.0, s.learningRate(0));
+        LearningRateSchedule.Decision d = s.afterValidation(5.5);
+        assertTrue(d.rollback());
+        assertFalse(d.stop());
+        assertEquals(0.25, s.learningRate(1));
+        s.afterValidation(4.0);
+        assertEquals(0.25, s.learningRate(2), "improvement keeps the rate");
+        d = s.afterValidation(4.5);
+        assertFalse(d.stop());
+        assertEquals(0.0625, s.learningRate(3));
+    }
 }
