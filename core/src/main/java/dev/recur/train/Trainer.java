@@ -53,6 +53,11 @@ public final class Trainer {
         this.config = Objects.requireNonNull(config, "config");
     }
 
+    /** A trainer whose learning rate stays at the optimizer's. */
+    public Trainer(RnnLanguageModel model, Optimizer optimizer, GradientClipper clipper, TrainerConfig config) {
+        this(model, optimizer, clipper, LearningRateSchedule.constant(optimizer.learningRate()), config);
+    }
+
     /** Adds a listener; returns this. */
     public Trainer addListener(TrainingListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
