@@ -1,0 +1,127 @@
+package dev.recur.samplers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.recur.spi.SamplerProvider;
+import dev.recur.testkit.SamplerContractTest;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/** Every built-in sampler against the testkit contract, with independently computed distributions. */
+class SamplerContractTests {
+
+    /** Keeps only the given ids of p and renormalises. */
+    static double[] restrict(double[] p, int[] keep) {
+        double[] q = new double[p.length];
+        double s = 0;
+        for (int i : keep) {
+            q[i] = p[i];
+            s += p[i];
+        }
+        for (int i = 0; i < q.length; i++) {
+            q[i] /= s;
+        }
+        return q;
+    }
+
+    static int[] byDescendingLogit(float[] logits) {
+        return IntStream.range(0, logits.length).boxed()
+                .sorted(Comparator.<Integer>comparingDouble(i -> -logits[i]).thenComparingInt(i -> i))
+                .mapToInt(Integer::intValue).toArray();
+    }
+
+    @Nested
+    class Greedy extends SamplerContractTest {
+        protected SamplerProvider provider() {
+            return new SamplerProviders.Greedy();
+        }
+
+        protected double[] expected(float[] logits) {
+            double[] p = new double[logits.length];
+            p[byDescendingLogit(logits)[0]] = 1; // ties: lowest id
+            return p;
+        }
+    }
+
+    @Nested
+    class Temperature extends SamplerContractTest {
+        protected SamplerProvider provider() {
+            return new SamplerProviders.Temperature();
+        }
+
+        protected Map<String, String> options() {
+            return Map.of("temperature", "0.7");
+        }
+
+        protected double[] expected(float[] logits) {
+            return softmax(logits, 0.7);
+        }
+    }
+
+    @Nested
+    class TopK extends SamplerContractTest {
+        protected SamplerProvider provider() {
+            return new SamplerProviders.TopK();
+        }
+
+        protected Map<String, String> options() {
+            return Map.of("k", "3", "temperature", "1.5");
+        }
+
+        protected double[] expected(float[] logits) {
+            return restrict(softmax(logits, 1.5), Arrays.copyOf(byDescendingLogit(logits), 3));
+        }
+    }
+
+    @Nested
+    class TopP extends SamplerContractTest {
+        protected SamplerProvider provider() {
+            return new SamplerProviders.TopP();
+        }
+
+        protected Map<String, String> options() {
+            return Map.of("p", "0.8", "temperature", "1.2");
+        }
+
+        protected double[] expected(float[] logits) {
+            double[] p = softmax(logits, 1.2);
+            int[] order = byDescendingLogit(logits);
+            double cum = 0;
+            int n = 0;
+            while (cum < 0.8) {
+                cum += p[order[n++]];
+            }
+            return restrict(p, Arrays.copyOf(order, n));
+        }
+    }
+
+    @Test
+    void topKWithKAboveTheVocabularyIsTemperatureSampling() {
+        float[] logits = {0.1f, 0.2f};
+        TopKSampler s = new TopKSampler(50, 1);
+        int[] c = new int[2];
+        var r = new java.util.SplittableRandom(3);
+        for (int i = 0; i < 10000; i++) {
+            c[s.sample(logits, 0, 2, r)]++;
+        }
+        assertEquals(Math.exp(0.1) / (Math.exp(0.1) + Math.exp(0.2)), c[0] / 10000.0, 0.03);
+    }
+
+    @Test
+    void invalidOptionsAreClear() {
+        assertEquals("option 'temperature' of sampler 'temperature' must be a number in (0, 1000000], got '0'",
+                assertThrows(IllegalArgumentException.class,
+                        () -> new SamplerProviders.Temperature().create(Map.of("temperature", "0"))).getMessage());
+        assertEquals("option 'k' of sampler 'top-k' must be an integer in [1, 2147483647], got '0'",
+                assertThrows(IllegalArgumentException.class,
+                        () -> new SamplerProviders.TopK().create(Map.of("k", "0"))).getMessage());
+        assertEquals("option 'p' of sampler 'top-p' must be a number in (0, 1], got '1.5'",
+                assertThrows(IllegalArgumentException.class,
+                        () -> new SamplerProviders.TopP().create(Map.of("p", "1.5"))).getMessage());
+    }
+}
