@@ -31,6 +31,7 @@ public final class RnnLanguageModel {
     private final Parameter outWeight;
     private final Parameter outBias;
     private final List<Parameter> parameters;
+    private final ModelSpec spec;
 
     /**
      * A model around {@code cell}, with E ~ U(−0.1, 0.1), U ~ U(−1/√H, 1/√H) and b2 = 0.
@@ -38,6 +39,24 @@ public final class RnnLanguageModel {
      * @param seed seed of the initialisation of E and U (the cell initialises itself)
      */
     public RnnLanguageModel(int vocabSize, int embeddingSize, Cell cell, long seed, MathKernels kernels) {
+        this(vocabSize, embeddingSize, cell, seed, kernels, null);
+    }
+
+    /**
+     * Builds the model a spec describes, with the cell from {@code provider} (which must be the provider the
+     * spec names). Models built this way know their {@link #spec()} and can be saved.
+     */
+    public static RnnLanguageModel create(ModelSpec spec, dev.recur.spi.CellProvider provider, long seed,
+                                          MathKernels kernels) {
+        if (!provider.name().equals(spec.cell())) {
+            throw new IllegalArgumentException("spec names cell '" + spec.cell() + "', got provider '" + provider.name() + "'");
+        }
+        Cell cell = provider.create(new dev.recur.spi.CellSpec(spec.embeddingSize(), spec.hiddenSize(),
+                spec.cellOptions(), seed, kernels));
+        return new RnnLanguageModel(spec.vocabSize(), spec.embeddingSize(), cell, seed ^ 0x5DEECE66DL, kernels, spec);
+    }
+
+    private RnnLanguageModel(int vocabSize, int embeddingSize, Cell cell, long seed, MathKernels kernels, ModelSpec spec) {
         if (vocabSize < 2) {
             throw new IllegalArgumentException("vocabSize must be >= 2, got " + vocabSize);
         }
@@ -70,6 +89,16 @@ public final class RnnLanguageModel {
         all.add(outWeight);
         all.add(outBias);
         this.parameters = Collections.unmodifiableList(all);
+        if (spec != null && (spec.vocabSize() != vocabSize || spec.embeddingSize() != embeddingSize
+                || spec.hiddenSize() != cell.hiddenSize())) {
+            throw new IllegalArgumentException("spec " + spec + " does not match the model's sizes");
+        }
+        this.spec = spec;
+    }
+
+    /** What this model is (cell name and options, sizes), or null when built around a plain cell object. */
+    public ModelSpec spec() {
+        return spec;
     }
 
     private static void uniform(float[] a, double range, SplittableRandom rnd) {

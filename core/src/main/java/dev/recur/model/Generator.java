@@ -1,0 +1,88 @@
+package dev.recur.model;
+
+import dev.recur.spi.Sampler;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+
+/**
+ * Text generation with batch 1: the prime text is fed through the model first, then each sampled token is
+ * fed back in as the next input. Output is streamed piece by piece to a consumer as it is produced; the same
+ * sampler options and seed give the same text. Nothing is allocated per generated token.
+ */
+public final class Generator {
+
+    private final LanguageModel model;
+    private final RnnLanguageModel net;
+    private final RnnLanguageModel.Workspace one;
+    private final RnnLanguageModel.Workspace prime;
+    private final float[] state;
+    private final float[] logits;
+    private final int[] token = new int[1];
+    private static final int PRIME_WINDOW = 64;
+
+    public Generator(LanguageModel model) {
+        this.model = Objects.requireNonNull(model, "model");
+        this.net = model.network();
+        this.one = net.newWorkspace(1, 1);
+        this.prime = net.newWorkspace(1, PRIME_WINDOW);
+        this.state = net.newState(1);
+        this.logits = new float[net.vocabSize()];
+    }
+
+    /**
+     * Generates up to {@code length} tokens after {@code primeText}.
+     *
+     * @param stopAtEos stop after the first {@code <eos>} (word level)
+     * @param out       receives each piece of text as soon as its token is sampled
+     * @return the ids generated
+     */
+    public int[] generate(String primeText, int length, Sampler sampler, RandomGenerator random, boolean stopAtEos,
+                          Consumer<String> out) {
+        if (length < 0) {
+            throw new IllegalArgumentException("length must be >= 0, got " + length);
+        }
+        java.util.Arrays.fill(state, 0f);
+        int[] ids = primeText == null || primeText.isEmpty() ? new int[0] : model.tokenizer().encode(primeText, model.vocabulary());
+        if (ids.length > 0 && model.tokenizer().level().equals("word") && primeText.endsWith("\n") == false) {
+            // the word tokenizer ends every line with <eos>; a prime that does not end a line continues it
+            ids = java.util.Arrays.copyOf(ids, ids.length - 1);
+        }
+        if (ids.length == 0) {
+            ids = new int[] {startToken()};
+        }
+        int[] window = new int[PRIME_WINDOW];
+        int fed = 0;
+        while (ids.length - fed > 1) {
+            int n = Math.min(PRIME_WINDOW, ids.length - 1 - fed);
+            System.arraycopy(ids, fed, window, 0, n);
+            net.advance(prime, n, window, state, state);
+            fed += n;
+        }
+        int[] generated = new int[length];
+        int previous = ids[ids.length - 1];
+        token[0] = previous;
+        int count = 0;
+        for (; count < length; count++) {
+            net.logitsAfter(one, 1, token, state, state, logits);
+            int next = sampler.sample(logits, 0, logits.length, random);
+            generated[count] = next;
+            out.accept(model.tokenizer().piece(next, previous, model.vocabulary()));
+            previous = next;
+            token[0] = next;
+            if (stopAtEos && next == model.vocabulary().eosId()) {
+                count++;
+                break;
+            }
+        }
+        return java.util.Arrays.copyOf(generated, count);
+    }
+
+    private int startToken() {
+        var v = model.vocabulary();
+        if (v.eosId() >= 0) {
+            return v.eosId();
+        }
+        return v.contains("\n") ? v.id("\n") : v.unkId();
+    }
+}
