@@ -15,6 +15,22 @@ public interface LearningRateSchedule {
     /** Reacts to a validation loss (mean cross-entropy, nats). */
     Decision afterValidation(double validationLoss);
 
+    /** The schedule's internal state, for checkpoints (empty for stateless schedules). */
+    default java.util.Map<String, Double> state() {
+        return java.util.Map.of();
+    }
+
+    /**
+     * Restores a state returned by {@link #state()}.
+     *
+     * @throws IllegalArgumentException when the state does not belong to this kind of schedule
+     */
+    default void restore(java.util.Map<String, Double> state) {
+        if (!state.isEmpty()) {
+            throw new IllegalArgumentException("this schedule keeps no state, got " + state.keySet());
+        }
+    }
+
     /**
      * What the trainer should do after a validation.
      *

@@ -75,13 +75,23 @@ public final class Trainer {
      * @throws TrainingDivergedException       after {@code maxBadSteps} consecutive non-finite steps
      */
     public TrainingResult train(int[] train, int[] valid) {
+        return train(train, valid, null);
+    }
+
+    /**
+     * Trains, continuing from {@code resume} when it is not null: the model's weights and the optimizer's
+     * state must already be those of the checkpoint; the run then continues exactly where the checkpoint
+     * was taken (same data position, carried state, counters and best weights).
+     */
+    public TrainingResult train(int[] train, int[] valid, TrainerState resume) {
         final int batch = config.batchSize();
         final int k1 = config.bptt();
         final int k2 = config.history();
         TokenStreams streams = TokenStreams.of(train, batch, k1 + 1, "training corpus");
         final int usable = streams.length() - 1;
         final long stepsPerEpoch = (usable + k1 - 1) / k1;
-        final long totalSteps = stepsPerEpoch * config.epochs();
+        final long totalSteps = config.maxSteps() > 0 ? Math.min(config.maxSteps(), stepsPerEpoch * config.epochs())
+                : stepsPerEpoch * config.epochs();
 
         List<Parameter> params = model.parameters();
         RnnLanguageModel.Workspace ws = model.newWorkspace(batch, k2);
@@ -92,80 +102,95 @@ public final class Trainer {
         float[] startState = model.newState(batch);
         float[] endState = model.newState(batch);
         float[][] best = valid == null ? null : snapshotBuffers(params);
-        boolean haveBest = false;
+
+        Progress p = new Progress();
+        int firstEpoch = 1;
+        int firstPosition = 0;
+        if (resume != null) {
+            if (resume.carried().length != startState.length) {
+                throw new IllegalArgumentException("the checkpoint carries a state of " + resume.carried().length
+                        + " floats, this run needs " + startState.length + " (batch " + batch + ")");
+            }
+            if (resume.position() > usable) {
+                throw new IllegalArgumentException("the checkpoint's data position " + resume.position()
+                        + " lies beyond this corpus's " + usable + " steps per stream");
+            }
+            firstEpoch = resume.epoch();
+            firstPosition = (int) resume.position();
+            p.step = resume.step();
+            p.skipped = resume.skipped();
+            p.tokens = resume.tokens();
+            p.sinceEval = resume.sinceValidation();
+            System.arraycopy(resume.carried(), 0, startState, 0, startState.length);
+            if (best != null && resume.bestWeights() != null && !Double.isNaN(resume.bestLoss())) {
+                float[][] bw = resume.bestWeights();
+                for (int i = 0; i < best.length; i++) {
+                    System.arraycopy(bw[i], 0, best[i], 0, best[i].length);
+                }
+                p.bestEval = new Evaluation(resume.bestLoss(), 0);
+            }
+        }
 
         listeners.forEach(l -> l.onStart(totalSteps, config.seed()));
         final long t0 = System.nanoTime();
         final long deadline = config.maxTime() == null ? Long.MAX_VALUE : t0 + config.maxTime().toNanos();
-        long step = 0;
-        long skipped = 0;
-        int badInRow = 0;
-        long tokens = 0;
-        int epoch = 0;
-        Evaluation bestEval = null;
-        Evaluation lastEval = null;
         String stopReason = "epochs done";
-
-        // progress accumulators since the last report
-        double lossSum = 0;
-        long lossRows = 0;
-        int reportSteps = 0;
-        int reportClipped = 0;
         long reportT0 = t0;
-        long reportTokens = 0;
-        ClipReport lastClip = new ClipReport(0, 0, false);
+        int epoch = firstEpoch;
 
         training:
-        for (epoch = 1; epoch <= config.epochs(); epoch++) {
-            Arrays.fill(startState, 0f);
-            long sinceEval = 0;
-            for (int s = 0; s < usable; s += k1) {
+        for (; epoch <= config.epochs(); epoch++) {
+            int s0 = epoch == firstEpoch ? firstPosition : 0;
+            if (epoch != firstEpoch || resume == null) {
+                Arrays.fill(startState, 0f);
+            }
+            for (int s = s0; s < usable; s += k1) {
                 int fresh = Math.min(k1, usable - s);
                 int w = Math.max(0, s - (k2 - k1));
                 int steps = s + fresh - w;
+                boolean lastOfEpoch = s + k1 >= usable;
                 streams.window(w, steps, in);
                 streams.window(w + 1, steps, tgt);
-                for (Parameter p : params) {
-                    p.zeroGrad();
+                for (Parameter prm : params) {
+                    prm.zeroGrad();
                 }
-                double lr = schedule.learningRate(step);
+                double lr = schedule.learningRate(p.step);
                 optimizer.setLearningRate(lr);
                 double loss = model.trainWindow(ws, steps, s - w, in, tgt, startState, endState);
                 ClipReport clip = clipper.clip(params);
                 int rows = fresh * batch;
-                boolean finite = Double.isFinite(loss) && clip.finite();
-                int nextW = Math.max(0, s + k1 - (k2 - k1));
-                if (!finite) {
-                    skipped++;
-                    badInRow++;
+                if (!(Double.isFinite(loss) && clip.finite())) {
+                    p.skipped++;
+                    p.badInRow++;
                     String why = !Double.isFinite(loss) ? "loss is " + loss : "gradient norm is " + clip.normBefore();
-                    final long st = step;
-                    final int bir = badInRow;
+                    final long st = p.step;
+                    final int bir = p.badInRow;
                     listeners.forEach(l -> l.onSkippedStep(st, bir, why));
-                    if (badInRow >= config.maxBadSteps()) {
-                        throw new TrainingDivergedException("training diverged: " + badInRow
+                    if (p.badInRow >= config.maxBadSteps()) {
+                        throw new TrainingDivergedException("training diverged: " + p.badInRow
                                 + " consecutive steps with a non-finite loss or gradient (last: " + why + ", after step "
-                                + step + ", learning rate " + lr + "); lower the learning rate or clip gradients");
+                                + p.step + ", learning rate " + lr + "); lower the learning rate or clip gradients");
                     }
                     Arrays.fill(startState, 0f);
-                } else {
-                    badInRow = 0;
-                    optimizer.step(params);
-                    step++;
-                    sinceEval++;
-                    tokens += rows;
-                    lossSum += loss;
-                    lossRows += rows;
-                    reportSteps++;
-                    reportTokens += rows;
-                    if (clip.clipped()) {
-                        reportClipped++;
-                    }
-                    lastClip = clip;
-                    // carry the state to the start of the next window (if this epoch has one)
-                    if (s + k1 >= usable) {
-                        // last window of the epoch: the next epoch starts from zero
-                    } else if (nextW == s + fresh) {
+                    continue;
+                }
+                p.badInRow = 0;
+                optimizer.step(params);
+                p.step++;
+                p.sinceEval++;
+                p.tokens += rows;
+                p.lossSum += loss;
+                p.lossRows += rows;
+                p.reportSteps++;
+                p.reportTokens += rows;
+                if (clip.clipped()) {
+                    p.reportClipped++;
+                }
+                p.lastClip = clip;
+                // carry the state to the start of the next window (if this epoch has one)
+                if (!lastOfEpoch) {
+                    int nextW = Math.max(0, s + k1 - (k2 - k1));
+                    if (nextW == s + fresh) {
                         System.arraycopy(endState, 0, startState, 0, startState.length);
                     } else if (nextW > w) {
                         streams.window(w, nextW - w, advIn);
@@ -173,94 +198,119 @@ public final class Trainer {
                     }
                 }
                 long now = System.nanoTime();
-                if (reportSteps > 0 && (step % config.logEvery() == 0 || s + k1 >= usable)) {
+                if (p.step % config.logEvery() == 0 || lastOfEpoch) {
                     double secs = Math.max(1e-9, (now - reportT0) / 1e9);
-                    StepReport r = new StepReport(epoch, step, totalSteps, lossSum / lossRows, lr, lastClip,
-                            reportClipped / (double) reportSteps, reportTokens / secs, tokens, Duration.ofNanos(now - t0));
+                    StepReport r = new StepReport(epoch, p.step, totalSteps, p.lossSum / p.lossRows, lr, p.lastClip,
+                            p.reportClipped / (double) p.reportSteps, p.reportTokens / secs, p.tokens,
+                            Duration.ofNanos(now - t0));
                     listeners.forEach(l -> l.onStep(r));
-                    lossSum = 0;
-                    lossRows = 0;
-                    reportSteps = 0;
-                    reportClipped = 0;
-                    reportTokens = 0;
+                    p.resetReport();
                     reportT0 = now;
                 }
                 boolean outOfTime = now >= deadline;
-                boolean lastOfEpoch = s + k1 >= usable;
-                if (valid != null && !lastOfEpoch && !outOfTime && config.evalEvery() > 0
-                        && sinceEval >= config.evalEvery()) {
-                    sinceEval = 0;
-                    Validation v = validate(valid, epoch, step, false, best, haveBest, bestEval);
-                    lastEval = v.eval;
-                    if (v.improved) {
-                        bestEval = v.eval;
-                        haveBest = true;
+                boolean maxed = config.maxSteps() > 0 && p.step >= config.maxSteps();
+                boolean checkpointDue = config.checkpointEvery() > 0 && p.step % config.checkpointEvery() == 0;
+                if (!lastOfEpoch) {
+                    if (valid != null && !outOfTime && !maxed && config.evalEvery() > 0
+                            && p.sinceEval >= config.evalEvery()) {
+                        p.sinceEval = 0;
+                        if (validate(valid, epoch, p.step, false, best, p)) {
+                            stopReason = "schedule: " + p.stopNote;
+                            break training;
+                        }
+                        if (p.rolledBack) {
+                            Arrays.fill(startState, 0f); // the carried state belongs to the discarded weights
+                        }
                     }
-                    if (v.stop) {
-                        stopReason = "schedule: " + v.reason;
+                    if (checkpointDue) {
+                        checkpoint(epoch, s + k1, startState, best, p);
+                    }
+                } else if (valid != null) {
+                    // end of epoch: validate, then a due checkpoint points at the next epoch's start
+                    p.sinceEval = 0;
+                    boolean stop = validate(valid, epoch, p.step, true, best, p);
+                    if (checkpointDue && !stop) {
+                        checkpoint(epoch + 1, 0, new float[startState.length], best, p);
+                    }
+                    if (stop) {
+                        stopReason = "schedule: " + p.stopNote;
                         break training;
                     }
-                    if (v.rolledBack) {
-                        // the carried state belongs to the discarded weights
-                        Arrays.fill(startState, 0f);
-                    }
+                } else if (checkpointDue) {
+                    checkpoint(epoch + 1, 0, new float[startState.length], best, p);
                 }
-                if (outOfTime) {
-                    stopReason = "time limit " + config.maxTime();
-                    if (valid != null) {
-                        Validation v = validate(valid, epoch, step, false, best, haveBest, bestEval);
-                        lastEval = v.eval;
-                        if (v.improved) {
-                            bestEval = v.eval;
-                            haveBest = true;
-                        }
+                if (maxed || outOfTime) {
+                    stopReason = maxed ? "max steps " + config.maxSteps() : "time limit " + config.maxTime();
+                    if (valid != null && !lastOfEpoch) {
+                        validate(valid, epoch, p.step, false, best, p);
                     }
                     break training;
                 }
             }
-            if (valid != null) {
-                Validation v = validate(valid, epoch, step, true, best, haveBest, bestEval);
-                lastEval = v.eval;
-                if (v.improved) {
-                    bestEval = v.eval;
-                    haveBest = true;
-                }
-                if (v.stop) {
-                    stopReason = "schedule: " + v.reason;
-                    break;
-                }
-            }
         }
-        if (haveBest && lastEval != null && lastEval.meanLoss() > bestEval.meanLoss()) {
+        if (p.bestEval != null && p.lastEval != null && p.lastEval.meanLoss() > p.bestEval.meanLoss()) {
             restore(params, best);
         }
-        TrainingResult result = new TrainingResult(step, skipped, Math.min(epoch, config.epochs()), tokens,
-                Duration.ofNanos(System.nanoTime() - t0), bestEval, lastEval, stopReason);
+        TrainingResult result = new TrainingResult(p.step, p.skipped, Math.min(epoch, config.epochs()), p.tokens,
+                Duration.ofNanos(System.nanoTime() - t0), p.bestEval, p.lastEval, stopReason);
         listeners.forEach(l -> l.onEnd(result));
         return result;
     }
 
-    private record Validation(Evaluation eval, boolean improved, boolean rolledBack, boolean stop, String reason) {
+    /** Counters and accumulators of one run. */
+    private static final class Progress {
+        long step;
+        long skipped;
+        int badInRow;
+        long tokens;
+        long sinceEval;
+        Evaluation bestEval;
+        Evaluation lastEval;
+        boolean rolledBack;
+        String stopNote = "";
+        double lossSum;
+        long lossRows;
+        int reportSteps;
+        int reportClipped;
+        long reportTokens;
+        ClipReport lastClip = new ClipReport(0, 0, false);
+
+        void resetReport() {
+            lossSum = 0;
+            lossRows = 0;
+            reportSteps = 0;
+            reportClipped = 0;
+            reportTokens = 0;
+        }
     }
 
-    private Validation validate(int[] valid, int epoch, long step, boolean endOfEpoch, float[][] best,
-                                boolean haveBest, Evaluation bestEval) {
+    private void checkpoint(int epoch, long position, float[] carried, float[][] best, Progress p) {
+        TrainerState st = new TrainerState(epoch, position, p.step, p.skipped, p.tokens, p.sinceEval, carried,
+                p.bestEval == null ? Double.NaN : p.bestEval.meanLoss(), p.bestEval == null ? null : best);
+        listeners.forEach(l -> l.onCheckpoint(st));
+    }
+
+    /** Validates, lets the schedule react; returns whether to stop. */
+    private boolean validate(int[] valid, int epoch, long step, boolean endOfEpoch, float[][] best, Progress p) {
         List<Parameter> params = model.parameters();
         Evaluation e = Evaluator.evaluate(model, valid, config.evalBatch(), config.bptt(), "validation corpus");
-        boolean improved = bestEval == null || e.meanLoss() < bestEval.meanLoss();
+        p.lastEval = e;
+        boolean improved = p.bestEval == null || e.meanLoss() < p.bestEval.meanLoss();
         if (improved) {
             copy(params, best);
+            p.bestEval = e;
         }
         LearningRateSchedule.Decision d = schedule.afterValidation(e.meanLoss());
-        boolean rolledBack = false;
-        if (d.rollback() && (haveBest || improved) && !improved) {
+        p.rolledBack = false;
+        if (d.rollback() && !improved) {
             restore(params, best);
-            rolledBack = true;
+            p.rolledBack = true;
         }
         double lr = schedule.learningRate(step);
-        ValidationReport r = new ValidationReport(epoch, step, endOfEpoch, e, lr, rolledBack, d.reason());
+        ValidationReport r = new ValidationReport(epoch, step, endOfEpoch, e, lr, p.rolledBack, d.reason());
         listeners.forEach(l -> l.onValidation(r));
-        return new Validation(e, improved, rolledBack, d.stop(), d.reason());
+        p.stopNote = d.reason();
+        return d.stop();
     }
 
     private static float[][] snapshotBuffers(List<Parameter> params) {

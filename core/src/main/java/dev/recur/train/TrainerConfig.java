@@ -18,9 +18,12 @@ import java.time.Duration;
  * @param evalBatch       streams used for validation
  * @param maxBadSteps     consecutive skipped (non-finite) steps after which training stops
  * @param seed            the run's seed (printed; reserved for shuffling and dropout)
+ * @param maxSteps        stop after this many optimizer steps in total (0 = no limit)
+ * @param checkpointEvery offer a checkpoint to the listeners every this many steps (0 = never)
  */
 public record TrainerConfig(int batchSize, int bptt, int bpttHistory, int epochs, Duration maxTime, long evalEvery,
-                            int logEvery, int evalBatch, int maxBadSteps, long seed) {
+                            int logEvery, int evalBatch, int maxBadSteps, long seed, long maxSteps,
+                            long checkpointEvery) {
 
     public TrainerConfig {
         positive("batchSize", batchSize);
@@ -39,6 +42,12 @@ public record TrainerConfig(int batchSize, int bptt, int bpttHistory, int epochs
         positive("logEvery", logEvery);
         positive("evalBatch", evalBatch);
         positive("maxBadSteps", maxBadSteps);
+        if (maxSteps < 0) {
+            throw new IllegalArgumentException("maxSteps must be >= 0, got " + maxSteps);
+        }
+        if (checkpointEvery < 0) {
+            throw new IllegalArgumentException("checkpointEvery must be >= 0, got " + checkpointEvery);
+        }
     }
 
     private static void positive(String name, long v) {
@@ -49,7 +58,7 @@ public record TrainerConfig(int batchSize, int bptt, int bpttHistory, int epochs
 
     /** B=32, bptt 35, k2 = k1, 1 epoch, no time limit, validation per epoch, log every 50 steps. */
     public static TrainerConfig defaults() {
-        return new TrainerConfig(32, 35, 0, 1, null, 0, 50, 10, 5, 1);
+        return new TrainerConfig(32, 35, 0, 1, null, 0, 50, 10, 5, 1, 0, 0);
     }
 
     /** k2 (the effective gradient history). */
@@ -58,42 +67,50 @@ public record TrainerConfig(int batchSize, int bptt, int bpttHistory, int epochs
     }
 
     public TrainerConfig withBatchSize(int v) {
-        return new TrainerConfig(v, bptt, bpttHistory, epochs, maxTime, evalEvery, logEvery, evalBatch, maxBadSteps, seed);
+        return new TrainerConfig(v, bptt, bpttHistory, epochs, maxTime, evalEvery, logEvery, evalBatch, maxBadSteps, seed, maxSteps, checkpointEvery);
     }
 
     public TrainerConfig withBptt(int v) {
-        return new TrainerConfig(batchSize, v, bpttHistory, epochs, maxTime, evalEvery, logEvery, evalBatch, maxBadSteps, seed);
+        return new TrainerConfig(batchSize, v, bpttHistory, epochs, maxTime, evalEvery, logEvery, evalBatch, maxBadSteps, seed, maxSteps, checkpointEvery);
     }
 
     public TrainerConfig withBpttHistory(int v) {
-        return new TrainerConfig(batchSize, bptt, v, epochs, maxTime, evalEvery, logEvery, evalBatch, maxBadSteps, seed);
+        return new TrainerConfig(batchSize, bptt, v, epochs, maxTime, evalEvery, logEvery, evalBatch, maxBadSteps, seed, maxSteps, checkpointEvery);
     }
 
     public TrainerConfig withEpochs(int v) {
-        return new TrainerConfig(batchSize, bptt, bpttHistory, v, maxTime, evalEvery, logEvery, evalBatch, maxBadSteps, seed);
+        return new TrainerConfig(batchSize, bptt, bpttHistory, v, maxTime, evalEvery, logEvery, evalBatch, maxBadSteps, seed, maxSteps, checkpointEvery);
     }
 
     public TrainerConfig withMaxTime(Duration v) {
-        return new TrainerConfig(batchSize, bptt, bpttHistory, epochs, v, evalEvery, logEvery, evalBatch, maxBadSteps, seed);
+        return new TrainerConfig(batchSize, bptt, bpttHistory, epochs, v, evalEvery, logEvery, evalBatch, maxBadSteps, seed, maxSteps, checkpointEvery);
     }
 
     public TrainerConfig withEvalEvery(long v) {
-        return new TrainerConfig(batchSize, bptt, bpttHistory, epochs, maxTime, v, logEvery, evalBatch, maxBadSteps, seed);
+        return new TrainerConfig(batchSize, bptt, bpttHistory, epochs, maxTime, v, logEvery, evalBatch, maxBadSteps, seed, maxSteps, checkpointEvery);
     }
 
     public TrainerConfig withLogEvery(int v) {
-        return new TrainerConfig(batchSize, bptt, bpttHistory, epochs, maxTime, evalEvery, v, evalBatch, maxBadSteps, seed);
+        return new TrainerConfig(batchSize, bptt, bpttHistory, epochs, maxTime, evalEvery, v, evalBatch, maxBadSteps, seed, maxSteps, checkpointEvery);
     }
 
     public TrainerConfig withEvalBatch(int v) {
-        return new TrainerConfig(batchSize, bptt, bpttHistory, epochs, maxTime, evalEvery, logEvery, v, maxBadSteps, seed);
+        return new TrainerConfig(batchSize, bptt, bpttHistory, epochs, maxTime, evalEvery, logEvery, v, maxBadSteps, seed, maxSteps, checkpointEvery);
     }
 
     public TrainerConfig withMaxBadSteps(int v) {
-        return new TrainerConfig(batchSize, bptt, bpttHistory, epochs, maxTime, evalEvery, logEvery, evalBatch, v, seed);
+        return new TrainerConfig(batchSize, bptt, bpttHistory, epochs, maxTime, evalEvery, logEvery, evalBatch, v, seed, maxSteps, checkpointEvery);
+    }
+
+    public TrainerConfig withMaxSteps(long v) {
+        return new TrainerConfig(batchSize, bptt, bpttHistory, epochs, maxTime, evalEvery, logEvery, evalBatch, maxBadSteps, seed, v, checkpointEvery);
+    }
+
+    public TrainerConfig withCheckpointEvery(long v) {
+        return new TrainerConfig(batchSize, bptt, bpttHistory, epochs, maxTime, evalEvery, logEvery, evalBatch, maxBadSteps, seed, maxSteps, v);
     }
 
     public TrainerConfig withSeed(long v) {
-        return new TrainerConfig(batchSize, bptt, bpttHistory, epochs, maxTime, evalEvery, logEvery, evalBatch, maxBadSteps, v);
+        return new TrainerConfig(batchSize, bptt, bpttHistory, epochs, maxTime, evalEvery, logEvery, evalBatch, maxBadSteps, v, maxSteps, checkpointEvery);
     }
 }

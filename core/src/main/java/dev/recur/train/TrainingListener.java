@@ -22,6 +22,13 @@ public interface TrainingListener {
     default void onSkippedStep(long step, int consecutive, String reason) {
     }
 
+    /**
+     * A checkpoint is due (every {@code checkpointEvery} steps). The model's weights and the optimizer's
+     * state are those after {@code state.step()} steps; {@code state} says where the data stands.
+     */
+    default void onCheckpoint(TrainerState state) {
+    }
+
     /** Training ended normally. */
     default void onEnd(TrainingResult result) {
     }

@@ -88,4 +88,22 @@ public final class PlateauSchedule implements LearningRateSchedule {
         best = Math.min(best, loss);
         return new Decision(worse, stop, reason);
     }
+
+    @Override
+    public java.util.Map<String, Double> state() {
+        return java.util.Map.of("rate", rate, "decaying", decaying ? 1.0 : 0.0, "previous", previous, "best", best);
+    }
+
+    @Override
+    public void restore(java.util.Map<String, Double> state) {
+        for (String key : java.util.List.of("rate", "decaying", "previous", "best")) {
+            if (!state.containsKey(key)) {
+                throw new IllegalArgumentException("plateau schedule state lacks '" + key + "'");
+            }
+        }
+        rate = state.get("rate");
+        decaying = state.get("decaying") != 0;
+        previous = state.get("previous");
+        best = state.get("best");
+    }
 }
