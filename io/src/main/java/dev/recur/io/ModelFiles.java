@@ -115,6 +115,12 @@ public final class ModelFiles {
         try {
             Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+            try {
+                // createTempFile makes the file owner-only; a model file is an ordinary document
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException | IOException ignored) {
+                // not a POSIX file system
+            }
             CRC32 crc = new CRC32();
             crc.update(payload);
             ByteBuffer header = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);

@@ -1,0 +1,30 @@
+package dev.recur.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** {@code recur}: the top command. */
+@Command(name = "recur", mixinStandardHelpOptions = true, version = "recur 0.1.0",
+        description = "Recurrent-neural-network language models: train, evaluate, sample, inspect.",
+        subcommands = {TrainCommand.class, EvalCommand.class, SampleCommand.class, InspectCommand.class,
+                ListCommand.class, InfoCommand.class, picocli.CommandLine.HelpCommand.class},
+        showDefaultValues = true,
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:internal error", "2:bad usage or option value", "3:bad corpus",
+                "4:bad model or checkpoint file", "5:plugin not on the classpath", "6:training diverged",
+                "7:cannot write an output file"})
+public final class RecurCommand implements Runnable {
+
+    @Option(names = {"-x", "--stacktrace"}, scope = ScopeType.INHERIT,
+            description = "Print the stack trace of an error (for bug reports).")
+    boolean stacktrace;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

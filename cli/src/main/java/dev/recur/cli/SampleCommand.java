@@ -1,0 +1,91 @@
+package dev.recur.cli;
+
+import dev.recur.io.ModelFiles;
+import dev.recur.math.MathKernels;
+import dev.recur.model.Generator;
+import dev.recur.model.LanguageModel;
+import dev.recur.spi.Sampler;
+import dev.recur.spi.SamplerProvider;
+import jakarta.inject.Inject;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code recur sample}. */
+@Command(name = "sample", mixinStandardHelpOptions = true, showDefaultValues = true,
+        description = {"Generate text: the prime is fed first, then each sampled token is fed back in.",
+                "Without --sampler: top-k if --top-k is given, top-p if --top-p is given, else temperature."})
+public final class SampleCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model file saved by recur train.")
+    Path model;
+    @Option(names = "--prime", defaultValue = "", description = "Text to start from.")
+    String prime;
+    @Option(names = "--length", defaultValue = "200", description = "Tokens to generate.")
+    int length;
+    @Option(names = "--sampler", description = "greedy, temperature, top-k, top-p (see recur list samplers).")
+    String sampler;
+    @Option(names = "--temperature", description = "Temperature (composes with top-k and top-p; default 1.0).")
+    Double temperature;
+    @Option(names = "--top-k", description = "Candidates for top-k.")
+    Integer topK;
+    @Option(names = "--top-p", description = "Probability mass for top-p.")
+    Double topP;
+    @Option(names = "--sampler-option", paramLabel = "KEY=VALUE", description = "A sampler option (repeatable).")
+    Map<String, String> samplerOptions = new LinkedHashMap<>();
+    @Option(names = "--stop-at-eos", description = "Stop after the first <eos> (word level).")
+    boolean stopAtEos;
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the sampling.")
+    long seed;
+
+    private final Plugins plugins;
+    private final MathKernels kernels;
+
+    @Inject
+    SampleCommand(Plugins plugins, MathKernels kernels) {
+        this.plugins = plugins;
+        this.kernels = kernels;
+    }
+
+    @Override
+    public Integer call() {
+        if (length < 0) {
+            throw new UsageException("--length must be >= 0, got " + length);
+        }
+        if (topK != null && topP != null) {
+            throw new UsageException("--top-k and --top-p choose different samplers; give one of them");
+        }
+        String name = sampler != null ? sampler : topK != null ? "top-k" : topP != null ? "top-p" : "temperature";
+        Map<String, String> opts = new LinkedHashMap<>(samplerOptions);
+        if (temperature != null) {
+            opts.put("temperature", String.valueOf(temperature));
+        }
+        if (topK != null) {
+            opts.put("k", String.valueOf(topK));
+        }
+        if (topP != null) {
+            opts.put("p", String.valueOf(topP));
+        }
+        SamplerProvider sp = plugins.sampler(name);
+        Sampler s = sp.create(opts);
+        LanguageModel lm = ModelFiles.load(model, plugins.cellRegistry(), kernels);
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(prime);
+        new Generator(lm).generate(prime, length, s, new SplittableRandom(seed), stopAtEos, piece -> {
+            out.print(piece);
+            out.flush();
+        });
+        out.println();
+        out.flush();
+        return ExitCode.OK;
+    }
+}
