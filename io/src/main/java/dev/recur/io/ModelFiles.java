@@ -263,7 +263,12 @@ public final class ModelFiles {
         Set<String> names = new HashSet<>();
         for (Tensor x : m.getTensorsList()) {
             checkTensor(name, x, names);
+            checkFinite(name, x);
         }
+        // the model's own tensors are known without the cell: E [V x E], U [H x V], b2 [V]
+        expectShape(name, m, "E", s.getVocabSize(), s.getEmbeddingSize());
+        expectShape(name, m, "U", s.getHiddenSize(), s.getVocabSize());
+        expectShape(name, m, "b2", s.getVocabSize());
         if (m.hasCheckpoint()) {
             Set<String> opt = new HashSet<>();
             for (Tensor x : m.getCheckpoint().getOptimizerTensorsList()) {
@@ -275,6 +280,28 @@ public final class ModelFiles {
             }
             if (m.getCheckpoint().hasCarriedState()) {
                 checkTensor(name, m.getCheckpoint().getCarriedState(), new HashSet<>());
+            }
+        }
+    }
+
+    private static void expectShape(String file, ModelFile m, String tensor, int... shape) {
+        Tensor t = m.getTensorsList().stream().filter(x -> x.getName().equals(tensor)).findFirst().orElse(null);
+        if (t == null) {
+            throw bad(file, "lacks tensor '" + tensor + "'");
+        }
+        int[] actual = t.getShapeList().stream().mapToInt(Integer::intValue).toArray();
+        if (!java.util.Arrays.equals(actual, shape)) {
+            throw bad(file, "tensor '" + tensor + "' has shape " + t.getShapeList() + ", the spec needs "
+                    + java.util.Arrays.toString(shape));
+        }
+    }
+
+    private static void checkFinite(String file, Tensor x) {
+        java.nio.FloatBuffer f = x.getData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        for (int i = 0, n = f.remaining(); i < n; i++) {
+            float v = f.get(i);
+            if (!Float.isFinite(v)) {
+                throw bad(file, "tensor '" + x.getName() + "' holds a non-finite value (element " + i + " is " + v + ")");
             }
         }
     }

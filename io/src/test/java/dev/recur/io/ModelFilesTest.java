@@ -35,6 +35,8 @@ class ModelFilesTest {
                 .setTokenizer(t)
                 .addTensors(Tensors.of("E", new int[] {vocab, 2}, new float[vocab * 2]))
                 .addTensors(Tensors.of("x", new int[] {tensorElements}, new float[tensorElements]))
+                .addTensors(Tensors.of("U", new int[] {3, vocab}, new float[3 * vocab]))
+                .addTensors(Tensors.of("b2", new int[] {vocab}, new float[vocab]))
                 .build();
     }
 

@@ -1,0 +1,142 @@
+package dev.recur.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.recur.io.ModelFiles;
+import dev.recur.io.proto.ModelFile;
+import dev.recur.io.proto.Tensor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** train → eval → sample → inspect through the CLI factory, on a tiny corpus. */
+class CliEndToEndTest {
+
+    @TempDir
+    static Path dir;
+    static Path corpus;
+    static Path model;
+
+    static final String TEXT = """
+            the cat sat on the mat
+            the dog sat on the log
+            a cat and a dog met on the mat
+            """.repeat(30);
+
+    @BeforeAll
+    static void train() throws Exception {
+        corpus = Files.writeString(dir.resolve("corpus.txt"), TEXT);
+        model = dir.resolve("m.recur");
+        CliRunner.Result r = CliRunner.run("train", "--corpus", corpus.toString(), "--level", "word", "--hidden", "16",
+                "--embedding", "8", "--bptt", "8", "--batch", "4", "--epochs", "3", "--lr", "0.01",
+                "--out", model.toString(), "--metrics", dir.resolve("run.jsonl").toString(), "--sample-length", "10");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("validation: loss"), r.toString());
+        assertTrue(r.out().contains("saved " + model), r.toString());
+        assertTrue(Files.exists(model));
+    }
+
+    @Test
+    void metricsAreJsonLines() throws Exception {
+        var lines = Files.readAllLines(dir.resolve("run.jsonl"));
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("{\"event\":\"step\"") && l.contains("\"grad_norm\":")), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("{\"event\":\"validation\"")), lines.toString());
+        assertTrue(lines.get(lines.size() - 1).startsWith("{\"event\":\"end\""), lines.toString());
+    }
+
+    @Test
+    void evalPrintsPerplexity() {
+        CliRunner.Result r = CliRunner.run("eval", "--model", model.toString(), "--corpus", corpus.toString());
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("perplexity: "), r.toString());
+        assertFalse(r.out().contains("bits per character"), "word level has no bits/char line");
+    }
+
+    @Test
+    void sampleIsReproducibleFromItsSeed() {
+        String[] base = {"sample", "--model", model.toString(), "--prime", "the cat", "--length", "40"};
+        CliRunner.Result a = CliRunner.run(concat(base, "--seed", "7"));
+        CliRunner.Result b = CliRunner.run(concat(base, "--seed", "7"));
+        CliRunner.Result c = CliRunner.run(concat(base, "--seed", "8"));
+        assertEquals(0, a.code(), a.toString());
+        assertTrue(a.out().startsWith("the cat"), a.out());
+        assertEquals(a.out(), b.out(), "same seed, same text");
+        assertNotEquals(a.out(), c.out(), "another seed, other text");
+        CliRunner.Result k = CliRunner.run(concat(base, "--top-k", "3", "--temperature", "0.7"));
+        assertEquals(0, k.code(), k.toString());
+        CliRunner.Result g = CliRunner.run(concat(base, "--sampler", "greedy"));
+        assertEquals(0, g.code(), g.toString());
+        CliRunner.Result bad = CliRunner.run(concat(base, "--sampler", "greedy", "--temperature", "0.5"));
+        assertEquals(ExitCode.USAGE, bad.code(), bad.toString());
+        assertTrue(bad.err().startsWith("recur: unknown option 'temperature' for sampler 'greedy'"), bad.err());
+    }
+
+    @Test
+    void inspectShowsTheFileWithoutLoadingIt() {
+        CliRunner.Result r = CliRunner.run("inspect", model.toString());
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("cell elman"), r.out());
+        assertTrue(r.out().contains("tokenizer: word level"), r.out());
+        assertTrue(r.out().contains("W_h"), r.out());
+    }
+
+    @Test
+    void listAndInfo() {
+        CliRunner.Result r = CliRunner.run("list", "--verbose");
+        assertEquals(0, r.code(), r.toString());
+        for (String name : new String[] {"elman", "sgd", "adam", "global-norm", "none", "greedy", "top-p", "plateau"}) {
+            assertTrue(r.out().contains(name), name + " in " + r.out());
+        }
+        assertTrue(r.out().contains("max-norm=5.0"), r.out());
+        CliRunner.Result i = CliRunner.run("info");
+        assertEquals(0, i.code(), i.toString());
+        assertTrue(i.out().contains("kernels: vector"), i.out());
+        assertEquals(ExitCode.USAGE, CliRunner.run("list", "gadgets").code());
+    }
+
+    @Test
+    void aProviderOnlyOnTheTestClasspathIsListedAndSelectable() {
+        CliRunner.Result l = CliRunner.run("list", "optimizers");
+        assertTrue(l.out().contains("test-sign-sgd"), l.out());
+        CliRunner.Result r = CliRunner.run("train", "--corpus", corpus.toString(), "--level", "word", "--hidden", "8",
+                "--embedding", "4", "--bptt", "8", "--batch", "4", "--epochs", "1", "--optimizer", "test-sign-sgd",
+                "--out", dir.resolve("sign.recur").toString(), "--sample-length", "0");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.err().contains("test-sign-sgd"), r.err());
+    }
+
+    @Test
+    void unknownPluginsAndBadOptionsAreOneLineErrors() {
+        CliRunner.Result r = CliRunner.run("train", "--corpus", corpus.toString(), "--optimizer", "adamw");
+        assertEquals(ExitCode.MISSING_PLUGIN, r.code(), r.toString());
+        assertEquals("recur: unknown optimizer 'adamw'; available: adam, sgd, test-sign-sgd (add the jar that provides it "
+                + "to the classpath)\n", r.err());
+        CliRunner.Result o = CliRunner.run("train", "--corpus", corpus.toString(), "--cell-option", "activaton=relu");
+        assertEquals(ExitCode.USAGE, o.code(), o.toString());
+        assertEquals("recur: unknown option 'activaton' for cell 'elman'; known options: activation, init, init-scale\n", o.err());
+        CliRunner.Result t = CliRunner.run("train", "--max-time", "soon");
+        assertEquals(ExitCode.USAGE, t.code(), t.toString());
+        CliRunner.Result missing = CliRunner.run("train", "--corpus", dir.resolve("nope.txt").toString());
+        assertEquals(ExitCode.BAD_DATA, missing.code(), missing.toString());
+        assertEquals("recur: " + dir.resolve("nope.txt") + ": no such file\n", missing.err());
+    }
+
+    @Test
+    void theFileWrittenByTrainLoadsBackWithTheSameWeights() {
+        ModelFile m = ModelFiles.read(model);
+        Tensor wh = m.getTensorsList().stream().filter(t -> t.getName().equals("W_h")).findFirst().orElseThrow();
+        assertArrayEquals(new Object[] {16, 16}, wh.getShapeList().toArray());
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}
