@@ -139,4 +139,25 @@ class CliEndToEndTest {
         System.arraycopy(b, 0, r, a.length, b.length);
         return r;
     }
+
+    @Test
+    void everyCommandHasHelpWithDefaults() {
+        for (String c : new String[] {"train", "eval", "sample", "inspect", "list", "info"}) {
+            CliRunner.Result r = CliRunner.run(c, "--help");
+            assertEquals(0, r.code(), c + ": " + r);
+            assertTrue(r.out().startsWith("Usage: recur " + c), r.out());
+        }
+        assertTrue(CliRunner.run("train", "--help").out().contains("Default: 3m"), "defaults are shown");
+    }
+
+    @Test
+    void stackTracesOnlyWithTheFlag() {
+        Path none = dir.resolve("absent.recur");
+        CliRunner.Result quiet = CliRunner.run("inspect", none.toString());
+        assertEquals(ExitCode.BAD_MODEL_FILE, quiet.code());
+        assertEquals(1, quiet.err().lines().count(), quiet.err());
+        CliRunner.Result loud = CliRunner.run("inspect", "-x", none.toString());
+        assertEquals(ExitCode.BAD_MODEL_FILE, loud.code());
+        assertTrue(loud.err().contains("\tat dev.recur."), loud.err());
+    }
 }
