@@ -71,7 +71,7 @@ public final class QualityRun {
         int bptt = a.integer("bptt", chars ? 64 : 35);
         long seed = a.integer("seed", 1);
         double lr = a.number("lr", chars ? 0.002 : 0.001);
-        var k = Kernels.get();
+        var k = Kernels.withThreads(a.integer("threads", 1));
         RnnLanguageModel model = new RnnLanguageModel(vocab.size(), e,
                 new ElmanCell(e, h, Activation.TANH, Initialization.UNIFORM, 1.0, seed, k), seed, k);
         OptimizerProvider op = ProviderRegistry.load("optimizer", OptimizerProvider.class).get(a.get("optimizer", "adam"));

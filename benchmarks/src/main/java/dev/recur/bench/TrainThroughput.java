@@ -16,7 +16,7 @@ import java.util.SplittableRandom;
  * (zero gradients, forward, backward, global-norm clip 0.25, SGD lr 1) on a random token stream; prints one
  * JSON line with the median tokens/s over the timed steps after the warm-up steps.
  *
- * <p>usage: TrainThroughput --workload W|C [--steps 100] [--warmup 10] [--seed 1]
+ * <p>usage: TrainThroughput --workload W|C [--steps 100] [--warmup 10] [--threads 1] [--seed 1]
  */
 public final class TrainThroughput {
 
@@ -32,7 +32,8 @@ public final class TrainThroughput {
         int steps = a.integer("steps", 100);
         int warmup = a.integer("warmup", 10);
         long seed = a.integer("seed", 1);
-        var k = Kernels.get();
+        int threads = a.integer("threads", 1);
+        var k = Kernels.withThreads(threads);
         RnnLanguageModel model = new RnnLanguageModel(v, e, new ElmanCell(e, h, Activation.TANH, seed), seed, k);
         List<Parameter> params = model.parameters();
         Sgd sgd = new Sgd(1.0);
@@ -67,8 +68,8 @@ public final class TrainThroughput {
         Arrays.sort(tps);
         double median = tps[steps / 2];
         System.out.printf(java.util.Locale.ROOT,
-                "{\"framework\":\"recur\",\"workload\":\"%s\",\"threads\":1,\"kernels\":\"%s\",\"jdk\":\"%s\","
+                "{\"framework\":\"recur\",\"workload\":\"%s\",\"threads\":%d,\"kernels\":\"%s\",\"jdk\":\"%s\","
                         + "\"steps\":%d,\"median_tokens_per_s\":%.1f,\"min\":%.1f,\"max\":%.1f,\"final_loss\":%.4f}%n",
-                w, k.name(), Runtime.version(), steps, median, tps[0], tps[steps - 1], loss);
+                w, threads, k.name(), Runtime.version(), steps, median, tps[0], tps[steps - 1], loss);
     }
 }

@@ -3,7 +3,9 @@ package dev.recur.cli;
 import dev.recur.io.CheckpointData;
 import dev.recur.io.Checkpoints;
 import dev.recur.io.ModelFiles;
+import dev.recur.math.ComputePool;
 import dev.recur.math.MathKernels;
+import dev.recur.math.ParallelKernels;
 import dev.recur.model.Evaluation;
 import dev.recur.model.Evaluator;
 import dev.recur.model.Generator;
@@ -127,12 +129,14 @@ public final class TrainCommand implements Callable<Integer> {
     int sampleLength;
 
     private final Plugins plugins;
-    private final MathKernels kernels;
+    private final MathKernels defaultKernels;
+    /** The kernels of this run: the injected ones, split over a dedicated pool when --threads > 1. */
+    private MathKernels kernels;
 
     @Inject
     TrainCommand(Plugins plugins, MathKernels kernels) {
         this.plugins = plugins;
-        this.kernels = kernels;
+        this.defaultKernels = kernels;
     }
 
     /** Everything a run is made of, resolved from the options or from a checkpoint. */
@@ -144,9 +148,20 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        validateOptions();
+        if (threads == 1) {
+            kernels = defaultKernels;
+            return run();
+        }
+        try (ComputePool pool = new ComputePool(threads)) {
+            kernels = new ParallelKernels(defaultKernels, pool);
+            return run();
+        }
+    }
+
+    private int run() {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter log = spec.commandLine().getErr();
-        validateOptions();
         CheckpointData ckpt = resume == null ? null : Checkpoints.load(resume, plugins.cellRegistry(), kernels);
         Path corpusFile = corpus;
         if (ckpt != null && corpusFile == null && !ckpt.dataFiles().isEmpty() && !ckpt.dataFiles().get(0).isEmpty()) {
@@ -246,9 +261,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (!(validFraction > 0 && validFraction < 1)) {
             throw new UsageException("--valid-fraction must be in (0, 1), got " + validFraction);
         }
-        if (threads != 1) {
-            throw new UsageException("--threads must be 1 in this version (multi-threaded kernels are not built yet), got "
-                    + threads);
+        if (threads < 1 || threads > 256) {
+            throw new UsageException("--threads must be in [1, 256], got " + threads);
         }
         if (clip != null && !clipper.equals("global-norm")) {
             throw new UsageException("--clip sets max-norm of the global-norm clipper; with --clipper " + clipper

@@ -160,4 +160,14 @@ class CliEndToEndTest {
         assertEquals(ExitCode.BAD_MODEL_FILE, loud.code());
         assertTrue(loud.err().contains("\tat dev.recur."), loud.err());
     }
+
+    @Test
+    void trainsWithTwoThreads() {
+        CliRunner.Result r = CliRunner.run("train", "--corpus", corpus.toString(), "--level", "char", "--hidden", "64",
+                "--embedding", "8", "--bptt", "16", "--batch", "8", "--epochs", "1", "--threads", "2",
+                "--out", dir.resolve("t2.recur").toString(), "--sample-length", "0");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.err().contains("x 2 threads"), r.err());
+        assertEquals(ExitCode.USAGE, CliRunner.run("train", "--threads", "0").code());
+    }
 }

@@ -58,6 +58,17 @@ public final class Kernels {
         }
     }
 
+    /**
+     * The default kernels split over {@code threads} threads (a new dedicated pool; 1 = the default kernels
+     * themselves). The pool's daemon workers park when idle.
+     */
+    public static MathKernels withThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        return threads == 1 ? get() : new ParallelKernels(get(), new ComputePool(threads));
+    }
+
     private static MathKernels choose() {
         String forced = System.getProperty(PROPERTY, "").trim().toLowerCase(Locale.ROOT);
         switch (forced) {

@@ -1,0 +1,139 @@
+package dev.recur.math;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A dedicated pool of {@code threads − 1} daemon workers plus the calling thread, for splitting one kernel
+ * call into parts. Idle workers PARK (after a very short spin), so an idle pool costs no CPU — on a
+ * 2-vCPU machine spin-waiting threads were measured to slow PyTorch down by 1.7× to 2.8×.
+ *
+ * <p>{@link #invoke} allocates nothing: the task is a caller-owned object. One invoke at a time (the pool
+ * belongs to one training or generation thread); it is not reentrant.
+ */
+public final class ComputePool implements AutoCloseable {
+
+    /** A unit of parallel work: {@code run(part, parts)} for every part in [0, parts). */
+    public interface Task {
+        void run(int part, int parts);
+    }
+
+    private static final int SPINS = 256;
+
+    private final int threads;
+    private final Worker[] workers;
+    private final AtomicInteger pending = new AtomicInteger();
+    private volatile int generation;
+    private volatile boolean closed;
+    private volatile Task task;
+    private volatile Thread caller;
+    private volatile Throwable failure;
+
+    /** A pool that runs work on {@code threads} threads in total (the caller included). */
+    public ComputePool(int threads) {
+        if (threads < 1 || threads > 1024) {
+            throw new IllegalArgumentException("threads must be in [1, 1024], got " + threads);
+        }
+        this.threads = threads;
+        this.workers = new Worker[threads - 1];
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = new Worker(i + 1);
+            workers[i].start();
+        }
+    }
+
+    /** Threads that share the work (the caller included). */
+    public int threads() {
+        return threads;
+    }
+
+    /** Runs {@code t} split into {@link #threads()} parts and returns when every part is done. */
+    public void invoke(Task t) {
+        if (workers.length == 0) {
+            t.run(0, 1);
+            return;
+        }
+        if (closed) {
+            throw new IllegalStateException("the compute pool is closed");
+        }
+        task = t;
+        caller = Thread.currentThread();
+        failure = null;
+        pending.set(workers.length);
+        generation++;
+        for (Worker w : workers) {
+            LockSupport.unpark(w);
+        }
+        Throwable own = null;
+        try {
+            t.run(0, threads);
+        } catch (Throwable e) {
+            own = e;
+        }
+        int spins = 0;
+        while (pending.get() != 0) {
+            if (spins++ < SPINS) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.park(this);
+            }
+        }
+        task = null;
+        Throwable f = own != null ? own : failure;
+        if (f instanceof RuntimeException r) {
+            throw r;
+        }
+        if (f instanceof Error e) {
+            throw e;
+        }
+        if (f != null) {
+            throw new IllegalStateException(f);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (Worker w : workers) {
+            LockSupport.unpark(w);
+        }
+    }
+
+    private final class Worker extends Thread {
+        private final int index;
+        private int seen;
+
+        Worker(int index) {
+            super("recur-compute-" + index);
+            this.index = index;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                int spins = 0;
+                int g;
+                while ((g = generation) == seen) {
+                    if (closed) {
+                        return;
+                    }
+                    if (spins++ < SPINS) {
+                        Thread.onSpinWait();
+                    } else {
+                        LockSupport.park(this);
+                    }
+                }
+                seen = g;
+                try {
+                    task.run(index, threads);
+                } catch (Throwable e) {
+                    failure = e;
+                }
+                if (pending.decrementAndGet() == 0) {
+                    LockSupport.unpark(caller);
+                }
+            }
+        }
+    }
+}

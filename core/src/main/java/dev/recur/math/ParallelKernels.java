@@ -1,0 +1,252 @@
+package dev.recur.math;
+
+/**
+ * {@link MathKernels} that split large matrix products over a {@link ComputePool}; everything else, and
+ * products below {@link #THRESHOLD_FLOPS}, runs serially on the wrapped kernels.
+ *
+ * <p>Products are split by output columns (A·B, Aᵀ·B) or output rows (A·Bᵀ), never along the summation
+ * index, so every output element is summed in the same order as serially: results are bit-identical for any
+ * thread count. No allocation per call: the split is described by one reused task object. Like the pool,
+ * an instance serves one thread at a time.
+ */
+public final class ParallelKernels implements MathKernels {
+
+    /** Products smaller than this (2·m·n·k) stay serial: dispatch would cost more than it saves. */
+    public static final long THRESHOLD_FLOPS = 1L << 21;
+
+    private final MathKernels base;
+    private final ComputePool pool;
+    private final GemmTask gemm = new GemmTask();
+    /** Column splits are aligned to this many floats to keep the micro-kernels' full tiles. */
+    private static final int ALIGN = 48;
+
+    public ParallelKernels(MathKernels base, ComputePool pool) {
+        this.base = base;
+        this.pool = pool;
+        this.softmaxTask = new SoftmaxTask();
+    }
+
+    public int threads() {
+        return pool.threads();
+    }
+
+    @Override
+    public String name() {
+        return base.name() + " x " + pool.threads() + " threads";
+    }
+
+    private boolean serial(int m, int n, int k) {
+        return pool.threads() == 1 || 2L * m * n * k < THRESHOLD_FLOPS;
+    }
+
+    private static final int NN = 0;
+    private static final int TN = 1;
+    private static final int NT = 2;
+
+    private final class GemmTask implements ComputePool.Task {
+        int kind;
+        int m;
+        int n;
+        int k;
+        float[] a;
+        int aOff;
+        int lda;
+        float[] b;
+        int bOff;
+        int ldb;
+        float[] c;
+        int cOff;
+        int ldc;
+        boolean acc;
+        boolean byColumns;
+
+        @Override
+        public void run(int part, int parts) {
+            if (byColumns) {
+                int chunk = ((n + parts - 1) / parts + ALIGN - 1) / ALIGN * ALIGN;
+                int j0 = Math.min(n, part * chunk);
+                int j1 = Math.min(n, j0 + chunk);
+                if (j1 <= j0) {
+                    return;
+                }
+                int w = j1 - j0;
+                switch (kind) {
+                    case NN -> base.gemmNN(m, w, k, a, aOff, lda, b, bOff + j0, ldb, c, cOff + j0, ldc, acc);
+                    case TN -> base.gemmTN(m, w, k, a, aOff, lda, b, bOff + j0, ldb, c, cOff + j0, ldc, acc);
+                    default -> base.gemmNT(m, w, k, a, aOff, lda, b, bOff + j0 * ldb, ldb, c, cOff + j0, ldc, acc);
+                }
+            } else {
+                int chunk = ((m + parts - 1) / parts + 3) / 4 * 4;
+                int i0 = Math.min(m, part * chunk);
+                int i1 = Math.min(m, i0 + chunk);
+                if (i1 <= i0) {
+                    return;
+                }
+                int h = i1 - i0;
+                switch (kind) {
+                    case NN -> base.gemmNN(h, n, k, a, aOff + i0 * lda, lda, b, bOff, ldb, c, cOff + i0 * ldc, ldc, acc);
+                    case TN -> base.gemmTN(h, n, k, a, aOff + i0, lda, b, bOff, ldb, c, cOff + i0 * ldc, ldc, acc);
+                    default -> base.gemmNT(h, n, k, a, aOff + i0 * lda, lda, b, bOff, ldb, c, cOff + i0 * ldc, ldc, acc);
+                }
+            }
+        }
+    }
+
+    private void parallel(int kind, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                          float[] c, int cOff, int ldc, boolean acc, boolean byColumns) {
+        GemmTask t = gemm;
+        t.kind = kind;
+        t.m = m;
+        t.n = n;
+        t.k = k;
+        t.a = a;
+        t.aOff = aOff;
+        t.lda = lda;
+        t.b = b;
+        t.bOff = bOff;
+        t.ldb = ldb;
+        t.c = c;
+        t.cOff = cOff;
+        t.ldc = ldc;
+        t.acc = acc;
+        t.byColumns = byColumns;
+        try {
+            pool.invoke(t);
+        } finally {
+            t.a = null;
+            t.b = null;
+            t.c = null;
+        }
+    }
+
+    @Override
+    public void gemmNN(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c,
+                       int cOff, int ldc, boolean accumulate) {
+        if (serial(m, n, k)) {
+            base.gemmNN(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        } else {
+            parallel(NN, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, n >= ALIGN * pool.threads());
+        }
+    }
+
+    @Override
+    public void gemmTN(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c,
+                       int cOff, int ldc, boolean accumulate) {
+        if (serial(m, n, k)) {
+            base.gemmTN(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        } else {
+            parallel(TN, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, n >= ALIGN * pool.threads());
+        }
+    }
+
+    @Override
+    public void gemmNT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c,
+                       int cOff, int ldc, boolean accumulate) {
+        if (serial(m, n, k)) {
+            base.gemmNT(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        } else {
+            parallel(NT, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, m < 4 * pool.threads());
+        }
+    }
+
+    @Override
+    public void gemv(int m, int n, float[] a, int aOff, int lda, float[] x, int xOff, float[] y, int yOff, boolean acc) {
+        base.gemv(m, n, a, aOff, lda, x, xOff, y, yOff, acc);
+    }
+
+    @Override
+    public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        base.axpy(n, alpha, x, xOff, y, yOff);
+    }
+
+    @Override
+    public void scale(int n, float alpha, float[] x, int xOff) {
+        base.scale(n, alpha, x, xOff);
+    }
+
+    @Override
+    public double sumOfSquares(int n, float[] x, int xOff) {
+        return base.sumOfSquares(n, x, xOff);
+    }
+
+    @Override
+    public void multiply(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
+        base.multiply(n, a, aOff, b, bOff, out, outOff);
+    }
+
+    @Override
+    public void activate(Activation act, int n, float[] x, int xOff, float[] y, int yOff, float[] d, int dOff) {
+        base.activate(act, n, x, xOff, y, yOff, d, dOff);
+    }
+
+    @Override
+    public void addRowVector(int rows, int cols, float[] v, int vOff, float[] c, int cOff, int ldc) {
+        base.addRowVector(rows, cols, v, vOff, c, cOff, ldc);
+    }
+
+    @Override
+    public void sumRows(int rows, int cols, float[] a, int aOff, int lda, float[] out, int outOff) {
+        base.sumRows(rows, cols, a, aOff, lda, out, outOff);
+    }
+
+    /** Row-split softmax + cross-entropy; each part's loss lands in its own slot. */
+    private final class SoftmaxTask implements ComputePool.Task {
+        final double[] partial = new double[pool.threads()];
+        int rows;
+        int cols;
+        float[] logits;
+        int off;
+        int ld;
+        int[] targets;
+        int tOff;
+        float gradScale;
+
+        @Override
+        public void run(int part, int parts) {
+            int chunk = (rows + parts - 1) / parts;
+            int r0 = Math.min(rows, part * chunk);
+            int r1 = Math.min(rows, r0 + chunk);
+            partial[part] = r1 <= r0 ? 0
+                    : base.softmaxCrossEntropy(r1 - r0, cols, logits, off + r0 * ld, ld, targets, tOff + r0, gradScale);
+        }
+    }
+
+    private final SoftmaxTask softmaxTask;
+
+    /**
+     * Splits rows over the pool above the threshold. The gradient rows are identical to the serial ones; the
+     * returned loss is a sum of per-part sums, so its last bits may depend on the thread count.
+     */
+    @Override
+    public double softmaxCrossEntropy(int rows, int cols, float[] logits, int off, int ld, int[] targets, int tOff,
+                                      float gradScale) {
+        if (pool.threads() == 1 || 8L * rows * cols < THRESHOLD_FLOPS || rows < pool.threads()) {
+            return base.softmaxCrossEntropy(rows, cols, logits, off, ld, targets, tOff, gradScale);
+        }
+        SoftmaxTask t = softmaxTask;
+        t.rows = rows;
+        t.cols = cols;
+        t.logits = logits;
+        t.off = off;
+        t.ld = ld;
+        t.targets = targets;
+        t.tOff = tOff;
+        t.gradScale = gradScale;
+        try {
+            pool.invoke(t);
+        } finally {
+            t.logits = null;
+            t.targets = null;
+        }
+        double sum = 0;
+        for (double d : t.partial) {
+            sum += d;
+        }
+        return sum;
+    }
+
+    @Override
+    public void softmax(int n, float[] x, int xOff, float temperature, float[] out, int outOff) {
+        base.softmax(n, x, xOff, temperature, out, outOff);
+    }
+}
