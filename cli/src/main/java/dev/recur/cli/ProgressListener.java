@@ -42,22 +42,31 @@ final class ProgressListener implements TrainingListener {
         }
     }
 
+    private long lastStep;
+    private Duration lastElapsed = Duration.ZERO;
+
     @Override
     public void onStart(long totalSteps, long seed) {
         total = totalSteps;
         if (terminal) {
-            bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(totalSteps)
-                    .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(250)
-                    .continuousUpdate().setUnit(" steps", 1).build();
+            bar = newBar(0, Duration.ZERO);
         }
+    }
+
+    private ProgressBar newBar(long from, Duration elapsed) {
+        return new ProgressBarBuilder().setTaskName("train").setInitialMax(total)
+                .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(250)
+                .continuousUpdate().setUnit(" steps", 1).startsFrom(from, elapsed).build();
     }
 
     @Override
     public void onStep(StepReport r) {
         String msg = String.format(Locale.ROOT, "epoch %d | %,.0f tok/s | loss %.4f | ppl %.2f | lr %.3g | clipped %.0f%%",
                 r.epoch(), r.tokensPerSecond(), r.loss(), r.perplexity(), r.learningRate(), 100 * r.clipRate());
+        lastStep = Math.min(r.step(), total);
+        lastElapsed = r.elapsed();
         if (bar != null) {
-            bar.stepTo(Math.min(r.step(), total));
+            bar.stepTo(lastStep);
             bar.setExtraMessage(msg);
         } else {
             String eta = "";
@@ -79,13 +88,16 @@ final class ProgressListener implements TrainingListener {
                 r.step(), r.epoch(), r.result().meanLoss(), r.result().perplexity(), r.result().bitsPerToken(),
                 r.rolledBack() ? " — rolled back" : "", r.note().isEmpty() ? "" : " (" + r.note() + ")");
         if (bar != null) {
-            bar.pause();
-            log.println();
-        }
-        log.println(line);
-        log.flush();
-        if (bar != null) {
-            bar.resume();
+            // the bar redraws its own line: finish it, print the line, start a new bar below
+            String extra = bar.getExtraMessage();
+            bar.close();
+            log.println(line);
+            log.flush();
+            bar = newBar(lastStep, lastElapsed);
+            bar.setExtraMessage(extra);
+        } else {
+            log.println(line);
+            log.flush();
         }
     }
 
