@@ -22,7 +22,7 @@ import java.util.SplittableRandom;
  * {@code h(t−1)·W_h} plus the activation (with its derivative, fused) inside the time loop. Backward
  * accumulates dW_h and dW_e over the whole window in one product each.
  */
-public final class ElmanCell implements Cell {
+public final class ElmanCell implements Cell, dev.recur.spi.StateJacobian {
 
     private final int inputSize;
     private final int hiddenSize;
@@ -191,6 +191,30 @@ public final class ElmanCell implements Cell {
         }
     }
 
+    /**
+     * {@code out = (v ⊙ σ'(pre_t)) · W_hᵀ} for each of the {@code count} rows of v, with row {@code row}'s
+     * derivatives at step t.
+     */
+    @Override
+    public void backStep(CellWorkspace cws, int t, int row, int count, float[] v, float[] out) {
+        if (!(cws instanceof Workspace ws) || ws.owner() != this) {
+            throw new IllegalArgumentException("workspace was not created by this cell");
+        }
+        if (t < 0 || t >= ws.steps || row < 0 || row >= ws.batch) {
+            throw new IllegalArgumentException("step must be in [0, " + ws.steps + ") and row in [0, " + ws.batch
+                    + "), got " + t + ", " + row);
+        }
+        int h = hiddenSize;
+        if (ws.scaled.length < count * h) {
+            ws.scaled = new float[count * h];
+        }
+        int d = (t * ws.batch + row) * h;
+        for (int i = 0; i < count; i++) {
+            k.multiply(h, v, i * h, ws.deriv, d, ws.scaled, i * h);
+        }
+        k.gemmNT(count, h, h, ws.scaled, 0, h, wH.value(), 0, h, out, 0, h, false);
+    }
+
     private Workspace workspace(CellWorkspace cws, int batch, int steps) {
         if (!(cws instanceof Workspace ws) || ws.owner() != this) {
             throw new IllegalArgumentException("workspace was not created by this cell");
@@ -209,6 +233,8 @@ public final class ElmanCell implements Cell {
         final float[] deriv;
         final float[] dpre;
         final float[] dh;
+        /** Scratch of the diagnostics-only backStep (grown on demand, never on the training path). */
+        float[] scaled = new float[0];
         int steps;
 
         Workspace(int batch, int maxSteps) {

@@ -295,6 +295,11 @@ public final class RnnLanguageModel {
             return maxSteps;
         }
 
+        /** The cell's workspace (for diagnostics that walk the recorded window). */
+        public CellWorkspace cellWorkspace() {
+            return cellWs;
+        }
+
         /** The hidden outputs [steps·batch × H] of the last window run on this workspace. */
         public float[] hiddenOutputs() {
             return hs;
