@@ -32,6 +32,11 @@ final class Json {
         if (v instanceof Float f) {
             return value(f.doubleValue());
         }
+        if (v instanceof Map<?, ?> m) {
+            Map<String, Object> copy = new java.util.LinkedHashMap<>();
+            m.forEach((k, x) -> copy.put(String.valueOf(k), x));
+            return object(copy);
+        }
         if (v instanceof Number || v instanceof Boolean) {
             return v.toString();
         }

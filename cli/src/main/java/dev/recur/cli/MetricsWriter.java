@@ -54,6 +54,7 @@ final class MetricsWriter implements TrainingListener, AutoCloseable {
         m.put("grad_norm", r.clip().normBefore());
         m.put("clipped", r.clip().clipped());
         m.put("clip_rate", r.clipRate());
+        m.put("grad_norms", r.gradientNorms());
         m.put("tokens_per_s", r.tokensPerSecond());
         m.put("tokens", r.tokens());
         m.put("elapsed_s", r.elapsed().toMillis() / 1000.0);

@@ -61,6 +61,8 @@ final class RecurModule extends AbstractModule {
         bind(InspectCommand.class);
         bind(ListCommand.class);
         bind(InfoCommand.class);
+        bind(DiagnoseCommand.class);
+        bind(PlotCommand.class);
     }
 
     private <P extends Provider> void bindAll(Class<P> type, ProviderRegistry<P> registry) {

@@ -16,9 +16,11 @@ import java.time.Duration;
  * @param tokensPerSecond training throughput since the last report
  * @param tokens          tokens trained on so far
  * @param elapsed         time since training started
+ * @param gradientNorms   L2 norm of each parameter's gradient at the last step, BEFORE clipping, by name
  */
 public record StepReport(int epoch, long step, long totalSteps, double loss, double learningRate, ClipReport clip,
-                         double clipRate, double tokensPerSecond, long tokens, Duration elapsed) {
+                         double clipRate, double tokensPerSecond, long tokens, Duration elapsed,
+                         java.util.Map<String, Double> gradientNorms) {
 
     /** exp(loss). */
     public double perplexity() {

@@ -104,6 +104,7 @@ public final class Trainer {
         float[][] best = valid == null ? null : snapshotBuffers(params);
 
         Progress p = new Progress();
+        p.paramNorms = new double[params.size()];
         int firstEpoch = 1;
         int firstPosition = 0;
         if (resume != null) {
@@ -157,6 +158,14 @@ public final class Trainer {
                 double lr = schedule.learningRate(p.step);
                 optimizer.setLearningRate(lr);
                 double loss = model.trainWindow(ws, steps, s - w, in, tgt, startState, endState);
+                boolean logged = (p.step + 1) % config.logEvery() == 0 || lastOfEpoch;
+                if (logged) {
+                    // per-parameter norms before clipping, only on the steps that are reported
+                    for (int i = 0; i < params.size(); i++) {
+                        Parameter prm = params.get(i);
+                        p.paramNorms[i] = Math.sqrt(model.kernels().sumOfSquares(prm.size(), prm.grad(), 0));
+                    }
+                }
                 ClipReport clip = clipper.clip(params);
                 int rows = fresh * batch;
                 if (!(Double.isFinite(loss) && clip.finite())) {
@@ -200,9 +209,13 @@ public final class Trainer {
                 long now = System.nanoTime();
                 if (p.step % config.logEvery() == 0 || lastOfEpoch) {
                     double secs = Math.max(1e-9, (now - reportT0) / 1e9);
+                    java.util.Map<String, Double> norms = new java.util.LinkedHashMap<>();
+                    for (int i = 0; i < params.size(); i++) {
+                        norms.put(params.get(i).name(), p.paramNorms[i]);
+                    }
                     StepReport r = new StepReport(epoch, p.step, totalSteps, p.lossSum / p.lossRows, lr, p.lastClip,
                             p.reportClipped / (double) p.reportSteps, p.reportTokens / secs, p.tokens,
-                            Duration.ofNanos(now - t0));
+                            Duration.ofNanos(now - t0), java.util.Collections.unmodifiableMap(norms));
                     listeners.forEach(l -> l.onStep(r));
                     p.resetReport();
                     reportT0 = now;
@@ -274,6 +287,7 @@ public final class Trainer {
         int reportClipped;
         long reportTokens;
         ClipReport lastClip = new ClipReport(0, 0, false);
+        double[] paramNorms;
 
         void resetReport() {
             lossSum = 0;
