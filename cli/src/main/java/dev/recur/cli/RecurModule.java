@@ -63,6 +63,7 @@ final class RecurModule extends AbstractModule {
         bind(InfoCommand.class);
         bind(DiagnoseCommand.class);
         bind(PlotCommand.class);
+        bind(DemoCommand.class);
     }
 
     private <P extends Provider> void bindAll(Class<P> type, ProviderRegistry<P> registry) {
