@@ -8,8 +8,11 @@ cd "$(dirname "$0")/.."
 peers="${1:-../shared/bench/peers}"
 steps="${2:-100}"
 out=$(mktemp -d)
+./mvnw -q -B install -DskipTests -pl benchmarks -am >&2
 for w in W C; do
-  benchmarks/run.sh TrainThroughput --workload "$w" --steps "$steps" 2>/dev/null | tee "$out/recur-$w.json"
+  for t in 1 2; do
+    benchmarks/run.sh TrainThroughput --workload "$w" --steps "$steps" --threads "$t" 2>/dev/null | tee "$out/recur-$w-$t.json"
+  done
   OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 "$peers/torch/rnnlm_train.py" --config "$w" --threads 2 --steps "$steps" \
     | tail -1 | tee "$out/torch-$w.json"
 done
@@ -21,9 +24,9 @@ def tps(f):
     for k in ("median_tokens_per_s", "tokens_per_s_median", "tokens_per_s"):
         if k in j: return float(j[k])
     raise SystemExit("no throughput in " + f + ": " + str(j))
-print("| workload | recur tokens/s | PyTorch tokens/s | ratio |")
-print("| --- | --- | --- | --- |")
+print("| workload | recur 1 thread | recur 2 threads | PyTorch 2 threads (PASSIVE) | ratio 1t | ratio 2t |")
+print("| --- | --- | --- | --- | --- | --- |")
 for w in "WC":
-    r, t = tps(f"recur-{w}.json"), tps(f"torch-{w}.json")
-    print(f"| {w} | {r:,.0f} | {t:,.0f} | {r/t:.2f}x |")
+    r1, r2, t = tps(f"recur-{w}-1.json"), tps(f"recur-{w}-2.json"), tps(f"torch-{w}.json")
+    print(f"| {w} | {r1:,.0f} | {r2:,.0f} | {t:,.0f} | {r1/t:.2f}x | {r2/t:.2f}x |")
 PY

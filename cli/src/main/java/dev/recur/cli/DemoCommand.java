@@ -59,7 +59,7 @@ public final class DemoCommand implements Callable<Integer> {
     int[] distances;
     @Option(names = "--radius-low", defaultValue = "0.8", description = "(a): W_h starts as this times I.")
     double radiusLow;
-    @Option(names = "--radius-high", defaultValue = "1.1", description = "(b), (c): W_h starts as this times I.")
+    @Option(names = "--radius-high", defaultValue = "1.02", description = "(b), (c): W_h starts as this times I.")
     double radiusHigh;
     @Option(names = "--explode-activation", defaultValue = "identity", description = "(b), (c): the activation.")
     String explodeActivation;
@@ -263,7 +263,7 @@ public final class DemoCommand implements Callable<Integer> {
                 true, 900, 420);
         n.addSeries("(b) no clipping", noClip.steps, noClip.norms).setMarker(SeriesMarkers.NONE);
         n.addSeries("(c) global-norm clipping at " + clipNorm, clip.steps, clip.norms).setMarker(SeriesMarkers.NONE);
-        XYChart l = Charts.chart("(b), (c) training loss", "step", "cross-entropy (nats)", false, 900, 320);
+        XYChart l = Charts.chart("(b), (c) training loss", "step", "cross-entropy (nats, log)", true, 900, 320);
         l.addSeries("(b) no clipping", noClip.steps, noClip.losses).setMarker(SeriesMarkers.NONE);
         l.addSeries("(c) global-norm clipping at " + clipNorm, clip.steps, clip.losses).setMarker(SeriesMarkers.NONE);
         return List.of(n, l);
