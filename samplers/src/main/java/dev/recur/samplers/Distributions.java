@@ -32,6 +32,21 @@ final class Distributions {
         return sum;
     }
 
+    /** Writes exp((logits[i] − max)/T) for every i &lt; vocab into {@code out}; returns their sum. */
+    static double weightsAll(float[] logits, int off, int vocab, double temperature, double[] out) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < vocab; i++) {
+            max = Math.max(max, logits[off + i]);
+        }
+        double sum = 0;
+        for (int i = 0; i < vocab; i++) {
+            double e = Math.exp((logits[off + i] - max) / temperature);
+            out[i] = e;
+            sum += e;
+        }
+        return sum;
+    }
+
     /** Index i &lt; n drawn with probability w[i]/sum. */
     static int draw(double[] w, int n, double sum, RandomGenerator random) {
         double u = random.nextDouble() * sum;

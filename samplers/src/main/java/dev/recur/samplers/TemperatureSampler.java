@@ -20,16 +20,7 @@ public final class TemperatureSampler implements Sampler {
         if (w.length < vocab) {
             w = new double[vocab];
         }
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < vocab; i++) {
-            max = Math.max(max, logits[off + i]);
-        }
-        double sum = 0;
-        for (int i = 0; i < vocab; i++) {
-            double e = Math.exp((logits[off + i] - max) / temperature);
-            w[i] = e;
-            sum += e;
-        }
+        double sum = Distributions.weightsAll(logits, off, vocab, temperature, w);
         return Distributions.draw(w, vocab, sum, random);
     }
 }

@@ -34,17 +34,10 @@ public final class TopPSampler implements Sampler {
             w = new double[vocab];
             idx = new int[vocab];
         }
-        double max = Double.NEGATIVE_INFINITY;
+        double sum = Distributions.weightsAll(logits, off, vocab, temperature, w);
         for (int i = 0; i < vocab; i++) {
-            max = Math.max(max, logits[off + i]);
-        }
-        double sum = 0;
-        for (int i = 0; i < vocab; i++) {
-            double e = Math.exp((logits[off + i] - max) / temperature);
-            w[i] = e;
-            sum += e;
             // non-negative float bits sort like the floats; the low half orders ties by descending id
-            keys[i] = ((long) Float.floatToIntBits((float) e) << 32) | (0xFFFFFFFFL & ~i);
+            keys[i] = ((long) Float.floatToIntBits((float) w[i]) << 32) | (0xFFFFFFFFL & ~i);
         }
         Arrays.sort(keys, 0, vocab);
         double target = p * sum;
