@@ -8,7 +8,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "recur", mixinStandardHelpOptions = true, version = "recur 0.1.0",
         description = "Recurrent-neural-network language models: train, evaluate, sample, inspect.",
         subcommands = {TrainCommand.class, EvalCommand.class, SampleCommand.class, InspectCommand.class,
-                ListCommand.class, InfoCommand.class, DiagnoseCommand.class, PlotCommand.class, DemoCommand.class,
+                ListCommand.class, InfoCommand.class, DiagnoseCommand.class, PlotCommand.class, DemoCommand.class, BenchCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         showDefaultValues = true,
         exitCodeListHeading = "%nExit codes:%n",

@@ -64,6 +64,7 @@ final class RecurModule extends AbstractModule {
         bind(DiagnoseCommand.class);
         bind(PlotCommand.class);
         bind(DemoCommand.class);
+        bind(BenchCommand.class);
     }
 
     private <P extends Provider> void bindAll(Class<P> type, ProviderRegistry<P> registry) {

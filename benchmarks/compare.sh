@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# recur against the peers on the standard workloads, one benchmark after another in one session, then a
+# table of ratios (medians). Run it on an otherwise idle machine (2 vCPUs: never two benchmarks at once).
+#   benchmarks/compare.sh [PEERS_DIR=../shared/bench/peers] [OUT_DIR=a new temporary folder]
+# Needs (Debian): apt-get install -y python3-torch python3-numpy python3-threadpoolctl libopenblas0-pthread
+set -euo pipefail
+cd "$(dirname "$0")/.."
+peers="${1:-../shared/bench/peers}"
+out="${2:-$(mktemp -d)}"
+mkdir -p "$out"
+./recur info >&2
+py=/usr/bin/python3
+noenv="env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE"   # let OpenBLAS pick its own kernel (see the env notes)
+for w in W C; do
+  for t in 1 2; do ./recur bench --workload "$w" --threads "$t" 2>/dev/null > "$out/recur-$w-$t.json"; cat "$out/recur-$w-$t.json"; done
+  $noenv OMP_WAIT_POLICY=PASSIVE $py "$peers/torch/rnnlm_train.py" --config "$w" --threads 2 | tail -1 > "$out/torch-$w.json"
+  cat "$out/torch-$w.json"
+done
+for w in W C; do
+  ./recur bench --workload "G-$w" 2>/dev/null > "$out/recur-G-$w-1.json"; cat "$out/recur-G-$w-1.json"
+  $noenv OMP_WAIT_POLICY=PASSIVE $py "$peers/torch/rnnlm_generate.py" --config "$w" --threads 2 --runs 3 | tail -1 > "$out/torch-G-$w.json"
+  cat "$out/torch-G-$w.json"
+done
+for t in 1 2; do ./recur bench --workload GEMM --threads "$t" 2>/dev/null > "$out/recur-GEMM-$t.json"; cat "$out/recur-GEMM-$t.json"; done
+$noenv $py "$peers/numpy/gemm.py" --lib numpy > "$out/numpy-GEMM.json"; cat "$out/numpy-GEMM.json"
+$py - "$out" <<'PY'
+import json, os, sys
+d = sys.argv[1]
+def lines(f):
+    return [json.loads(l) for l in open(os.path.join(d, f)) if l.strip().startswith("{")]
+def tps(f):
+    j = lines(f)[-1]
+    return float(j.get("median_tokens_per_s", j.get("tokens_per_s_median")))
+print()
+print("| workload | recur 1 thread | recur 2 threads | peer (PyTorch 2 threads) | ratio (best recur / peer) |")
+print("| --- | --- | --- | --- | --- |")
+for w in "WC":
+    r1, r2, p = tps(f"recur-{w}-1.json"), tps(f"recur-{w}-2.json"), tps(f"torch-{w}.json")
+    print(f"| {w} training tokens/s | {r1:,.0f} | {r2:,.0f} | {p:,.0f} | {max(r1, r2)/p:.2f}x |")
+for w in "WC":
+    r1, p = tps(f"recur-G-{w}-1.json"), tps(f"torch-G-{w}.json")
+    print(f"| G-{w} generation tokens/s | {r1:,.0f} | | {p:,.0f} | {r1/p:.2f}x |")
+np_ = {(j["shape"], j["threads"]): j["gflops_median"] for j in lines("numpy-GEMM.json") if "shape" in j}
+for t in (1, 2):
+    for j in lines(f"recur-GEMM-{t}.json"):
+        ref = np_.get((j["shape"], t))
+        ratio = f"{j['gflops']/ref:.2f}x" if ref else "n/a"
+        print(f"| SGEMM {j['shape']}, {t} thread(s), GFLOP/s | {j['gflops']:.1f} | | numpy/OpenBLAS {ref} | {ratio} |")
+PY
+echo "(JSON lines in $out)"

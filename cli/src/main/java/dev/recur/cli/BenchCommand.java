@@ -1,0 +1,109 @@
+package dev.recur.cli;
+
+import dev.recur.cells.ElmanCell;
+import dev.recur.math.Activation;
+import dev.recur.math.ComputePool;
+import dev.recur.math.MathKernels;
+import dev.recur.math.ParallelKernels;
+import dev.recur.model.RnnLanguageModel;
+import dev.recur.optim.GlobalNormClipper;
+import dev.recur.optim.Sgd;
+import dev.recur.perf.Throughput;
+import dev.recur.perf.Workload;
+import dev.recur.samplers.TemperatureSampler;
+import jakarta.inject.Inject;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code recur bench}: the standard workloads on random tokens, one JSON line each. */
+@Command(name = "bench", mixinStandardHelpOptions = true, showDefaultValues = true,
+        description = {"Throughput of the standard workloads on random tokens, printed as JSON lines:",
+                "W, C: training tokens/s (median over --steps full steps after 10 warm-up steps);",
+                "G-W, G-C: batch-1 generation tokens/s (median over chunks of 100 tokens, --steps x 50 tokens);",
+                "GEMM: GFLOP/s of the three reference products."})
+public final class BenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+    @Option(names = "--workload", defaultValue = "W", description = "W, C, G-W, G-C or GEMM.")
+    String workload;
+    @Option(names = "--steps", defaultValue = "100", description = "Timed steps (generation: x 50 tokens).")
+    int steps;
+    @Option(names = "--threads", defaultValue = "1", description = "Compute threads.")
+    int threads;
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of weights and tokens.")
+    long seed;
+
+    private final MathKernels defaultKernels;
+
+    @Inject
+    BenchCommand(MathKernels kernels) {
+        this.defaultKernels = kernels;
+    }
+
+    @Override
+    public Integer call() {
+        if (steps < 1 || threads < 1 || threads > 256) {
+            throw new UsageException("--steps must be >= 1 and --threads in [1, 256], got " + steps + " and " + threads);
+        }
+        if (threads == 1) {
+            return run(defaultKernels);
+        }
+        try (ComputePool pool = new ComputePool(threads)) {
+            return run(new ParallelKernels(defaultKernels, pool));
+        }
+    }
+
+    private int run(MathKernels k) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (workload.equalsIgnoreCase("GEMM")) {
+            int[][] shapes = {{1024, 1024, 1024}, {1120, 10000, 256}, {32, 256, 256}};
+            for (int[] s : shapes) {
+                double g = Throughput.gemmGflops(k, s[0], s[1], s[2], s[0] == 32 ? 2000 : 10, seed);
+                Map<String, Object> m = header("GEMM", k);
+                m.put("shape", s[0] + "x" + s[1] + "x" + s[2]); // MxNxK, as the numpy peer prints it
+                m.put("gflops", g);
+                out.println(Json.object(m));
+                out.flush();
+            }
+            return ExitCode.OK;
+        }
+        Workload w = Workload.parse(workload);
+        RnnLanguageModel model = new RnnLanguageModel(w.vocab(), w.embedding(),
+                new ElmanCell(w.embedding(), w.hidden(), Activation.TANH, dev.recur.cells.Initialization.UNIFORM, 1.0,
+                        seed, k), seed, k);
+        Throughput.Result r = w.generation()
+                ? Throughput.generation(model, new TemperatureSampler(1.0, k), 5000, steps * 50, seed)
+                : Throughput.training(model, new Sgd(1.0), new GlobalNormClipper(0.25, k), w, 10, steps, seed);
+        Map<String, Object> m = header(w.name(), k);
+        m.put("vocab", w.vocab());
+        m.put("embedding", w.embedding());
+        m.put("hidden", w.hidden());
+        m.put("batch", w.batch());
+        m.put("bptt", w.bptt());
+        m.put("timed", r.timed());
+        m.put("median_tokens_per_s", r.medianTokensPerSecond());
+        m.put("min_tokens_per_s", r.min());
+        m.put("max_tokens_per_s", r.max());
+        out.println(Json.object(m));
+        out.flush();
+        return ExitCode.OK;
+    }
+
+    private Map<String, Object> header(String name, MathKernels k) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("framework", "recur");
+        m.put("workload", name);
+        m.put("threads", threads);
+        m.put("kernels", k.name());
+        m.put("jdk", Runtime.version().toString());
+        m.put("seed", seed);
+        return m;
+    }
+}

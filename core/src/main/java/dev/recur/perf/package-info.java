@@ -1,0 +1,2 @@
+/** Throughput measurement of the standard workloads (for benchmarks and {@code recur bench}; never in tests). */
+package dev.recur.perf;
