@@ -55,6 +55,10 @@ final class VectorKernels implements MathKernels {
             }
             return;
         }
+        if (m >= PACK_MIN_ROWS && n >= STRIP) {
+            gemmPacked(m, n, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
+        }
         final int kc = 256;
         for (int p0 = 0; p0 < k; p0 += kc) {
             int pk = Math.min(kc, k - p0);
@@ -86,6 +90,98 @@ final class VectorKernels implements MathKernels {
                     for (int jj = j; jj < n; jj++) {
                         float s = acc ? c[ci + jj] : 0f;
                         int ai = aBase + i * ars;
+                        for (int p = 0; p < pk; p++) {
+                            s += a[ai + p * acs] * b[bBase + p * ldb + jj];
+                        }
+                        c[ci + jj] = s;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Column strip of the packed path: three vectors. */
+    private static final int STRIP = 3 * L;
+    /** Rows from which packing B pays for itself. */
+    private static final int PACK_MIN_ROWS = 64;
+    private static final int KC = 256;
+    private static final int NC_STRIPS = 8;
+    /** Per-thread packing buffer (grown once; never on a per-call allocation path after warm-up). */
+    private static final ThreadLocal<float[]> PACK = ThreadLocal.withInitial(() -> new float[KC * NC_STRIPS * STRIP]);
+
+    /**
+     * Cache-blocked product with B packed: for each block of KC rows × NC_STRIPS strips of B, the strips are
+     * copied into a contiguous buffer (each strip row-major with leading dimension STRIP), so the micro-kernel
+     * streams B sequentially from L1/L2 while the rows of A pass over it. Columns beyond the last full strip
+     * use the unpacked path. Summation order over k is the same as the unpacked path (ascending p, one
+     * accumulator per element, KC-blocks accumulated through C), so results are identical to it.
+     */
+    private static void gemmPacked(int m, int n, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff,
+                                   int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+        float[] pack = PACK.get();
+        int fullStrips = n / STRIP;
+        int nPacked = fullStrips * STRIP;
+        for (int s0 = 0; s0 < fullStrips; s0 += NC_STRIPS) {
+            int strips = Math.min(NC_STRIPS, fullStrips - s0);
+            int j0 = s0 * STRIP;
+            for (int p0 = 0; p0 < k; p0 += KC) {
+                int pk = Math.min(KC, k - p0);
+                boolean acc = accumulate || p0 > 0;
+                // pack B[p0 .. p0+pk) × [j0 .. j0 + strips·STRIP)
+                for (int st = 0; st < strips; st++) {
+                    int dst = st * KC * STRIP;
+                    int src = bOff + p0 * ldb + j0 + st * STRIP;
+                    for (int p = 0; p < pk; p++) {
+                        System.arraycopy(b, src + p * ldb, pack, dst + p * STRIP, STRIP);
+                    }
+                }
+                int aBase = aOff + p0 * acs;
+                int i = 0;
+                for (; i + 4 <= m; i += 4) {
+                    for (int st = 0; st < strips; st++) {
+                        kernel4x3(pk, a, aBase + i * ars, ars, acs, pack, st * KC * STRIP, STRIP, c,
+                                cOff + i * ldc + j0 + st * STRIP, ldc, acc);
+                    }
+                }
+                for (; i < m; i++) {
+                    for (int st = 0; st < strips; st++) {
+                        kernel1x3(pk, a, aBase + i * ars, acs, pack, st * KC * STRIP, STRIP, c,
+                                cOff + i * ldc + j0 + st * STRIP, acc);
+                    }
+                }
+            }
+        }
+        if (nPacked < n) {
+            gemmRowBroadcastUnpacked(m, n - nPacked, k, a, aOff, ars, acs, b, bOff + nPacked, ldb, c, cOff + nPacked,
+                    ldc, accumulate);
+        }
+    }
+
+    private static void gemmRowBroadcastUnpacked(int m, int n, int k, float[] a, int aOff, int ars, int acs,
+                                                 float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+                                                 boolean accumulate) {
+        final int kc = 256;
+        for (int p0 = 0; p0 < k; p0 += kc) {
+            int pk = Math.min(kc, k - p0);
+            boolean acc = accumulate || p0 > 0;
+            int aBase = aOff + p0 * acs;
+            int bBase = bOff + p0 * ldb;
+            int j = 0;
+            for (; j + L <= n; j += L) {
+                int i = 0;
+                for (; i + 4 <= m; i += 4) {
+                    kernel4x1(pk, a, aBase + i * ars, ars, acs, b, bBase + j, ldb, c, cOff + i * ldc + j, ldc, acc);
+                }
+                for (; i < m; i++) {
+                    kernel1x1(pk, a, aBase + i * ars, acs, b, bBase + j, ldb, c, cOff + i * ldc + j, acc);
+                }
+            }
+            if (j < n) {
+                for (int i = 0; i < m; i++) {
+                    int ci = cOff + i * ldc;
+                    int ai = aBase + i * ars;
+                    for (int jj = j; jj < n; jj++) {
+                        float s = acc ? c[ci + jj] : 0f;
                         for (int p = 0; p < pk; p++) {
                             s += a[ai + p * acs] * b[bBase + p * ldb + jj];
                         }
