@@ -56,4 +56,58 @@ class ContractTests {
             return new NoClipperProvider();
         }
     }
+
+    @Nested
+    class AdagradContract extends OptimizerContractTest {
+        protected OptimizerProvider provider() {
+            return new MoreOptimizerProviders.AdagradProvider();
+        }
+
+        protected Map<String, String> options() {
+            return Map.of("lr", "0.1", "initial-accumulator", "0.1");
+        }
+    }
+
+    @Nested
+    class RmsPropContract extends OptimizerContractTest {
+        protected OptimizerProvider provider() {
+            return new MoreOptimizerProviders.RmsPropProvider();
+        }
+
+        protected Map<String, String> options() {
+            return Map.of("lr", "0.01");
+        }
+    }
+
+    @Nested
+    class AdamWContract extends OptimizerContractTest {
+        protected OptimizerProvider provider() {
+            return new MoreOptimizerProviders.AdamWProvider();
+        }
+
+        protected Map<String, String> options() {
+            return Map.of("lr", "0.05");
+        }
+    }
+
+    @Nested
+    class PerParameterNorm extends GradientClipperContractTest {
+        protected ClipperProvider provider() {
+            return new MoreClippers.PerParameterNormProvider();
+        }
+    }
+
+    @Nested
+    class Value extends GradientClipperContractTest {
+        protected ClipperProvider provider() {
+            return new MoreClippers.ValueProvider();
+        }
+    }
+
+    @Nested
+    class Adaptive extends GradientClipperContractTest {
+        protected ClipperProvider provider() {
+            return new MoreClippers.AdaptiveProvider();
+        }
+    }
 }

@@ -1,0 +1,166 @@
+package dev.recur.optim;
+
+import dev.recur.math.Kernels;
+import dev.recur.math.MathKernels;
+import dev.recur.spi.ClipReport;
+import dev.recur.spi.ClipperProvider;
+import dev.recur.spi.GradientClipper;
+import dev.recur.spi.OptionSpec;
+import dev.recur.spi.Options;
+import dev.recur.spi.Parameter;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Clippers {@code per-parameter-norm}, {@code value} and {@code adaptive}. NaN/Inf policy, shared by all
+ * three: when any gradient is non-finite they change nothing and report a non-finite norm, so the trainer
+ * skips the step (clamping an Inf to the threshold would hide a real divergence).
+ */
+public final class MoreClippers {
+
+    private MoreClippers() {
+    }
+
+    /** Each parameter's gradient rescaled on its own: {@code if ‖g_p‖ > τ then g_p ← τ·g_p/‖g_p‖}. */
+    public static GradientClipper perParameterNorm(double maxNorm, MathKernels k) {
+        positive("max-norm", maxNorm);
+        return params -> {
+            double before = GlobalNormClipper.globalNorm(params, k);
+            if (!Double.isFinite(before)) {
+                return new ClipReport(before, before, false);
+            }
+            boolean clipped = false;
+            for (Parameter p : params) {
+                double n = Math.sqrt(k.sumOfSquares(p.size(), p.grad(), 0));
+                if (n > maxNorm) {
+                    k.scale(p.size(), (float) (maxNorm / n), p.grad(), 0);
+                    clipped = true;
+                }
+            }
+            return new ClipReport(before, clipped ? GlobalNormClipper.globalNorm(params, k) : before, clipped);
+        };
+    }
+
+    /** Element-wise clamp to [−c, c] (Mikolov's RNNLM toolkit, char-rnn). */
+    public static GradientClipper value(double c, MathKernels k) {
+        positive("clip-value", c);
+        float cf = (float) c;
+        return params -> {
+            double before = GlobalNormClipper.globalNorm(params, k);
+            if (!Double.isFinite(before)) {
+                return new ClipReport(before, before, false);
+            }
+            boolean clipped = false;
+            for (Parameter p : params) {
+                float[] g = p.grad();
+                for (int i = 0; i < g.length; i++) {
+                    if (g[i] > cf) {
+                        g[i] = cf;
+                        clipped = true;
+                    } else if (g[i] < -cf) {
+                        g[i] = -cf;
+                        clipped = true;
+                    }
+                }
+            }
+            return new ClipReport(before, clipped ? GlobalNormClipper.globalNorm(params, k) : before, clipped);
+        };
+    }
+
+    /**
+     * Unit-wise adaptive clipping (Brock et al. 2021): for every unit u (a row of a matrix, the whole of a
+     * vector), {@code if ‖g_u‖ > λ·max(‖w_u‖, ε) then g_u ← λ·max(‖w_u‖, ε)·g_u/‖g_u‖}.
+     */
+    public static GradientClipper adaptive(double lambda, double eps, MathKernels k) {
+        positive("clipping", lambda);
+        positive("eps", eps);
+        return params -> {
+            double before = GlobalNormClipper.globalNorm(params, k);
+            if (!Double.isFinite(before)) {
+                return new ClipReport(before, before, false);
+            }
+            boolean clipped = false;
+            for (Parameter p : params) {
+                int rows = p.shape().length == 1 ? 1 : p.rows();
+                int cols = p.size() / rows;
+                for (int r = 0; r < rows; r++) {
+                    double gn = Math.sqrt(k.sumOfSquares(cols, p.grad(), r * cols));
+                    double wn = Math.max(Math.sqrt(k.sumOfSquares(cols, p.value(), r * cols)), eps);
+                    double limit = lambda * wn;
+                    if (gn > limit) {
+                        k.scale(cols, (float) (limit / gn), p.grad(), r * cols);
+                        clipped = true;
+                    }
+                }
+            }
+            return new ClipReport(before, clipped ? GlobalNormClipper.globalNorm(params, k) : before, clipped);
+        };
+    }
+
+    private static void positive(String what, double v) {
+        if (!(v > 0) || !Double.isFinite(v)) {
+            throw new IllegalArgumentException(what + " must be a finite number > 0, got " + v);
+        }
+    }
+
+    /** {@code per-parameter-norm}. */
+    public static final class PerParameterNormProvider implements ClipperProvider {
+        public String name() {
+            return "per-parameter-norm";
+        }
+
+        public String description() {
+            return "rescale each parameter's gradient to at most max-norm, separately";
+        }
+
+        public List<OptionSpec> options() {
+            return List.of(new OptionSpec("max-norm", "1.0", "τ per parameter (> 0)"));
+        }
+
+        public GradientClipper create(Map<String, String> options) {
+            Options o = Options.parse("clipper", this, options);
+            return perParameterNorm(o.number("max-norm", 0, false, Double.POSITIVE_INFINITY), Kernels.get());
+        }
+    }
+
+    /** {@code value}. */
+    public static final class ValueProvider implements ClipperProvider {
+        public String name() {
+            return "value";
+        }
+
+        public String description() {
+            return "clamp every gradient element to [-clip-value, clip-value]";
+        }
+
+        public List<OptionSpec> options() {
+            return List.of(new OptionSpec("clip-value", "5.0", "c (> 0)"));
+        }
+
+        public GradientClipper create(Map<String, String> options) {
+            Options o = Options.parse("clipper", this, options);
+            return value(o.number("clip-value", 0, false, Double.POSITIVE_INFINITY), Kernels.get());
+        }
+    }
+
+    /** {@code adaptive}. */
+    public static final class AdaptiveProvider implements ClipperProvider {
+        public String name() {
+            return "adaptive";
+        }
+
+        public String description() {
+            return "unit-wise clipping relative to the weight norm (AGC, Brock et al. 2021)";
+        }
+
+        public List<OptionSpec> options() {
+            return List.of(new OptionSpec("clipping", "0.01", "λ: largest gradient/weight norm ratio per unit (> 0)"),
+                    new OptionSpec("eps", "1e-3", "floor of the weight norm (> 0)"));
+        }
+
+        public GradientClipper create(Map<String, String> options) {
+            Options o = Options.parse("clipper", this, options);
+            return adaptive(o.number("clipping", 0, false, 1e6), o.number("eps", 0, false, 1), Kernels.get());
+        }
+    }
+}

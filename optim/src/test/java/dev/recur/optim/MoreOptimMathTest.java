@@ -1,0 +1,101 @@
+package dev.recur.optim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.recur.math.Kernels;
+import dev.recur.spi.ClipReport;
+import dev.recur.spi.LearningRateSchedule;
+import dev.recur.spi.Parameter;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The added optimizers, schedules and clippers against values worked out by hand. */
+class MoreOptimMathTest {
+
+    static Parameter param(float w, float g) {
+        Parameter p = new Parameter("w", 1);
+        p.value()[0] = w;
+        p.grad()[0] = g;
+        return p;
+    }
+
+    @Test
+    void adagradRmspropAndAdamw() {
+        Parameter a = param(1f, 2f);
+        new Adagrad(0.1, 1e-10, 0).step(List.of(a)); // G = 4, step 0.1·2/2
+        assertEquals(0.9f, a.value()[0], 1e-6);
+        Parameter r = param(1f, 2f);
+        new RmsProp(0.1, 0.9, 1e-8).step(List.of(r)); // v = 0.1·4 = 0.4, step 0.1·2/√0.4
+        assertEquals(1f - 0.1f * 2f / (float) Math.sqrt(0.4), r.value()[0], 1e-6);
+        Parameter w = param(2f, 0f);
+        new Adam(0.1, 0.9, 0.999, 1e-8, 0.5).step(List.of(w)); // zero gradient: only w·(1 − 0.1·0.5)
+        assertEquals(1.9f, w.value()[0], 1e-6);
+    }
+
+    @Test
+    void stepExponentialAndCosineSchedules() {
+        LearningRateSchedule s = new StepSchedules.StepProvider().create(1.0, Map.of("every", "10", "gamma", "0.5"));
+        assertEquals(1.0, s.learningRate(9));
+        assertEquals(0.5, s.learningRate(10));
+        assertEquals(0.25, s.learningRate(25));
+        LearningRateSchedule e = new StepSchedules.ExponentialProvider().create(2.0, Map.of("gamma", "0.9"));
+        assertEquals(2.0 * Math.pow(0.9, 3), e.learningRate(3), 1e-12);
+        LearningRateSchedule c = new StepSchedules.CosineProvider().create(1.0,
+                Map.of("total-steps", "110", "warmup-steps", "10", "min-lr", "0.1"));
+        assertEquals(0.1, c.learningRate(0), 1e-12, "warm-up starts at base/warmup");
+        assertEquals(1.0, c.learningRate(9), 1e-12, "warm-up ends at the base rate");
+        assertEquals(1.0, c.learningRate(10), 1e-12);
+        assertEquals(0.55, c.learningRate(60), 1e-12, "half way: the middle of base and min");
+        assertEquals(0.1, c.learningRate(110), 1e-12);
+        assertEquals(0.1, c.learningRate(500), 1e-12);
+        assertEquals("option 'warmup-steps' of schedule 'cosine' must be less than total-steps 10, got '10'",
+                assertThrows(IllegalArgumentException.class, () -> new StepSchedules.CosineProvider().create(1.0,
+                        Map.of("total-steps", "10", "warmup-steps", "10"))).getMessage());
+        assertTrue(s.state().isEmpty(), "stateless: resumes from the step counter alone");
+    }
+
+    @Test
+    void clippersDoWhatTheySay() {
+        Parameter a = new Parameter("a", 2);
+        Parameter b = new Parameter("b", 1);
+        a.grad()[0] = 3;
+        a.grad()[1] = 4; // ‖a‖ = 5
+        b.grad()[0] = 0.5f;
+        ClipReport r = MoreClippers.perParameterNorm(1, Kernels.get()).clip(List.of(a, b));
+        assertTrue(r.clipped());
+        assertEquals(0.6f, a.grad()[0], 1e-6);
+        assertEquals(0.8f, a.grad()[1], 1e-6);
+        assertEquals(0.5f, b.grad()[0], 0f, "a parameter under its own limit is left alone");
+
+        a.grad()[0] = 7;
+        a.grad()[1] = -0.5f;
+        MoreClippers.value(1, Kernels.get()).clip(List.of(a));
+        assertEquals(1f, a.grad()[0]);
+        assertEquals(-0.5f, a.grad()[1]);
+
+        Parameter m = new Parameter("m", 2, 2); // rows: units
+        m.value()[0] = 3;
+        m.value()[1] = 4; // ‖w_0‖ = 5
+        m.value()[2] = 0;
+        m.value()[3] = 0; // ‖w_1‖ = 0 → floor eps
+        m.grad()[0] = 1;
+        m.grad()[1] = 0; // ‖g_0‖ = 1 > 0.1·5 = 0.5 → scaled to 0.5
+        m.grad()[2] = 0.01f;
+        m.grad()[3] = 0; // ‖g_1‖ = 0.01 > 0.1·0.001 → scaled to 1e-4
+        ClipReport ar = MoreClippers.adaptive(0.1, 1e-3, Kernels.get()).clip(List.of(m));
+        assertTrue(ar.clipped());
+        assertEquals(0.5f, m.grad()[0], 1e-6);
+        assertEquals(1e-4f, m.grad()[2], 1e-9);
+
+        Parameter n = new Parameter("n", 2);
+        n.grad()[0] = Float.POSITIVE_INFINITY;
+        n.grad()[1] = 9;
+        ClipReport nr = MoreClippers.value(1, Kernels.get()).clip(List.of(n));
+        assertFalse(nr.finite(), "an Inf gradient is reported, not clamped away");
+        assertEquals(9f, n.grad()[1], 0f);
+    }
+}
