@@ -12,7 +12,15 @@ public final class Main {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-        int code = Cli.create(Main.class.getClassLoader(), out, err).execute(args);
+        ClassLoader loader;
+        try {
+            loader = Plugins.loader(args, Main.class.getClassLoader());
+        } catch (UsageException e) {
+            err.println("recur: " + e.getMessage());
+            System.exit(ExitCode.USAGE);
+            return;
+        }
+        int code = Cli.create(loader, out, err).execute(args);
         out.flush();
         err.flush();
         System.exit(code);

@@ -21,6 +21,10 @@ public final class RecurCommand implements Runnable {
             description = "Print the stack trace of an error (for bug reports).")
     boolean stacktrace;
 
+    @Option(names = "--plugins", scope = ScopeType.INHERIT, paramLabel = "DIR",
+            description = "Also load plugins (cells, optimizers, ...) from the jars in DIR (repeatable).")
+    java.util.List<java.nio.file.Path> plugins;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 

@@ -16,7 +16,8 @@ final class CliRunner {
     static Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Cli.create(CliRunner.class.getClassLoader(), new PrintWriter(out, true), new PrintWriter(err, true))
+        int code = Cli.create(Plugins.loader(args, CliRunner.class.getClassLoader()), new PrintWriter(out, true),
+                        new PrintWriter(err, true))
                 .execute(args);
         return new Result(code, out.toString(), err.toString());
     }
