@@ -44,7 +44,11 @@ public final class ListCommand implements Callable<Integer> {
                 continue;
             }
             out.println(e.getKey() + ":");
-            for (Provider p : e.getValue()) {
+            List<Provider> shown = new java.util.ArrayList<>(e.getValue());
+            if (e.getKey().equals("samplers")) {
+                shown.add(BeamStrategy.INSTANCE);
+            }
+            for (Provider p : shown) {
                 out.printf("  %-14s %s%n", p.name(), p.description());
                 if (verbose) {
                     out.printf("  %-14s (%s)%n", "", p.getClass().getName());

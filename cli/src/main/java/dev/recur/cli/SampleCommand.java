@@ -32,7 +32,7 @@ public final class SampleCommand implements Callable<Integer> {
     String prime;
     @Option(names = "--length", defaultValue = "200", description = "Tokens to generate.")
     int length;
-    @Option(names = "--sampler", description = "greedy, temperature, top-k, top-p (see recur list samplers).")
+    @Option(names = "--sampler", description = "greedy, temperature, top-k, top-p, beam (see recur list samplers).")
     String sampler;
     @Option(names = "--temperature", description = "Temperature (composes with top-k and top-p; default 1.0).")
     Double temperature;
@@ -75,10 +75,31 @@ public final class SampleCommand implements Callable<Integer> {
         if (topP != null) {
             opts.put("p", String.valueOf(topP));
         }
+        PrintWriter out = spec.commandLine().getOut();
+        if (name.equals(BeamStrategy.INSTANCE.name())) {
+            if (temperature != null || topK != null || topP != null) {
+                throw new UsageException("--sampler beam takes no --temperature, --top-k or --top-p");
+            }
+            dev.recur.spi.Options o = dev.recur.spi.Options.parse("sampler", BeamStrategy.INSTANCE, opts);
+            int width = o.integer("width", 1, 4096);
+            double alpha = o.number("length-penalty", 0, true, 10);
+            LanguageModel lm = ModelFiles.load(model, plugins.cellRegistry(), kernels);
+            dev.recur.model.BeamSearch.Result r = dev.recur.model.BeamSearch.search(lm, prime, Math.max(1, length), width,
+                    alpha, stopAtEos);
+            out.print(prime);
+            int prev = -1;
+            StringBuilder sb = new StringBuilder();
+            for (int id : r.tokens()) {
+                sb.append(lm.tokenizer().piece(id, prev, lm.vocabulary()));
+                prev = id;
+            }
+            out.println(sb);
+            out.flush();
+            return ExitCode.OK;
+        }
         SamplerProvider sp = plugins.sampler(name);
         Sampler s = sp.create(opts);
         LanguageModel lm = ModelFiles.load(model, plugins.cellRegistry(), kernels);
-        PrintWriter out = spec.commandLine().getOut();
         out.print(prime);
         new Generator(lm).generate(prime, length, s, new SplittableRandom(seed), stopAtEos, piece -> {
             out.print(piece);

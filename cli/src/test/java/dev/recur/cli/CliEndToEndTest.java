@@ -170,4 +170,18 @@ class CliEndToEndTest {
         assertTrue(r.err().contains("x 2 threads"), r.err());
         assertEquals(ExitCode.USAGE, CliRunner.run("train", "--threads", "0").code());
     }
+
+    @Test
+    void beamSearchFromTheCli() {
+        String[] base = {"sample", "--model", model.toString(), "--prime", "the", "--length", "6", "--sampler", "beam"};
+        CliRunner.Result a = CliRunner.run(concat(base, "--seed", "1", "--sampler-option", "width=4"));
+        CliRunner.Result b = CliRunner.run(concat(base, "--seed", "2", "--sampler-option", "width=4"));
+        assertEquals(0, a.code(), a.toString());
+        assertTrue(a.out().startsWith("the "), a.out());
+        assertEquals(a.out(), b.out(), "beam search is deterministic: the seed does not matter");
+        CliRunner.Result bad = CliRunner.run(concat(base, "--sampler-option", "beams=4"));
+        assertEquals(ExitCode.USAGE, bad.code(), bad.toString());
+        assertEquals("recur: unknown option 'beams' for sampler 'beam'; known options: width, length-penalty\n", bad.err());
+        assertTrue(CliRunner.run("list", "samplers").out().contains("beam"));
+    }
 }

@@ -30,6 +30,41 @@ public final class Generator {
         this.logits = new float[net.vocabSize()];
     }
 
+    /** The prime's ids as generation sees them: a word-level prime that does not end a line continues it. */
+    static int[] primeIds(LanguageModel model, String primeText) {
+        int[] ids = primeText == null || primeText.isEmpty() ? new int[0]
+                : model.tokenizer().encode(primeText, model.vocabulary());
+        if (ids.length > 0 && model.tokenizer().level().equals("word") && !primeText.endsWith("\n")) {
+            ids = java.util.Arrays.copyOf(ids, ids.length - 1); // drop the <eos> the tokenizer put at the line end
+        }
+        if (ids.length == 0) {
+            var v = model.vocabulary();
+            ids = new int[] {v.eosId() >= 0 ? v.eosId() : v.contains("\n") ? v.id("\n") : v.unkId()};
+        }
+        return ids;
+    }
+
+    /** The last token of the prime: the first input of generation. */
+    static int lastPrimeToken(LanguageModel model, String primeText) {
+        int[] ids = primeIds(model, primeText);
+        return ids[ids.length - 1];
+    }
+
+    /** The state after feeding every prime token but the last (batch 1). */
+    float[] primeState(String primeText) {
+        java.util.Arrays.fill(state, 0f);
+        int[] ids = primeIds(model, primeText);
+        int[] window = new int[PRIME_WINDOW];
+        int fed = 0;
+        while (ids.length - fed > 1) {
+            int n = Math.min(PRIME_WINDOW, ids.length - 1 - fed);
+            System.arraycopy(ids, fed, window, 0, n);
+            net.advance(prime, n, window, state, state);
+            fed += n;
+        }
+        return state.clone();
+    }
+
     /**
      * Generates up to {@code length} tokens after {@code primeText}.
      *
@@ -42,23 +77,9 @@ public final class Generator {
         if (length < 0) {
             throw new IllegalArgumentException("length must be >= 0, got " + length);
         }
-        java.util.Arrays.fill(state, 0f);
-        int[] ids = primeText == null || primeText.isEmpty() ? new int[0] : model.tokenizer().encode(primeText, model.vocabulary());
-        if (ids.length > 0 && model.tokenizer().level().equals("word") && primeText.endsWith("\n") == false) {
-            // the word tokenizer ends every line with <eos>; a prime that does not end a line continues it
-            ids = java.util.Arrays.copyOf(ids, ids.length - 1);
-        }
-        if (ids.length == 0) {
-            ids = new int[] {startToken()};
-        }
-        int[] window = new int[PRIME_WINDOW];
-        int fed = 0;
-        while (ids.length - fed > 1) {
-            int n = Math.min(PRIME_WINDOW, ids.length - 1 - fed);
-            System.arraycopy(ids, fed, window, 0, n);
-            net.advance(prime, n, window, state, state);
-            fed += n;
-        }
+        float[] primed = primeState(primeText);
+        System.arraycopy(primed, 0, state, 0, state.length);
+        int[] ids = primeIds(model, primeText);
         int[] generated = new int[length];
         int previous = ids[ids.length - 1];
         token[0] = previous;
@@ -78,11 +99,4 @@ public final class Generator {
         return java.util.Arrays.copyOf(generated, count);
     }
 
-    private int startToken() {
-        var v = model.vocabulary();
-        if (v.eosId() >= 0) {
-            return v.eosId();
-        }
-        return v.contains("\n") ? v.id("\n") : v.unkId();
-    }
 }
