@@ -87,7 +87,7 @@ public final class SampleCommand implements Callable<Integer> {
             dev.recur.model.BeamSearch.Result r = dev.recur.model.BeamSearch.search(lm, prime, Math.max(1, length), width,
                     alpha, stopAtEos);
             out.print(prime);
-            int prev = -1;
+            int prev = dev.recur.model.Generator.lastPrimeToken(lm, prime);
             StringBuilder sb = new StringBuilder();
             for (int id : r.tokens()) {
                 sb.append(lm.tokenizer().piece(id, prev, lm.vocabulary()));

@@ -45,7 +45,7 @@ public final class Generator {
     }
 
     /** The last token of the prime: the first input of generation. */
-    static int lastPrimeToken(LanguageModel model, String primeText) {
+    public static int lastPrimeToken(LanguageModel model, String primeText) {
         int[] ids = primeIds(model, primeText);
         return ids[ids.length - 1];
     }
