@@ -59,4 +59,20 @@ class ElmanCellContractTest {
             return new ElmanCell(in, hidden, Activation.TANH, seed);
         }
     }
+
+    @Nested
+    class Lstm extends CellContractTest {
+        @Override
+        protected Cell newCell(int in, int hidden, long seed) {
+            return new GatedCellProviders.Lstm().create(new CellSpec(in, hidden, Map.of(), seed));
+        }
+    }
+
+    @Nested
+    class Gru extends CellContractTest {
+        @Override
+        protected Cell newCell(int in, int hidden, long seed) {
+            return new GatedCellProviders.Gru().create(new CellSpec(in, hidden, Map.of(), seed));
+        }
+    }
 }

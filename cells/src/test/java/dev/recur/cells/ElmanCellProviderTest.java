@@ -17,8 +17,9 @@ class ElmanCellProviderTest {
     void isFoundByServiceLoader() {
         ProviderRegistry<CellProvider> r = ProviderRegistry.load("cell", CellProvider.class);
         assertEquals("elman", r.get("elman").name());
-        UnknownProviderException e = assertThrows(UnknownProviderException.class, () -> r.get("lstm"));
-        assertEquals("unknown cell 'lstm'; available: elman (add the jar that provides it to the classpath)", e.getMessage());
+        UnknownProviderException e = assertThrows(UnknownProviderException.class, () -> r.get("tcn"));
+        assertEquals("unknown cell 'tcn'; available: elman, gru, lstm (add the jar that provides it to the classpath)",
+                e.getMessage());
     }
 
     @Test

@@ -13,7 +13,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Full-model finite-difference gradient check: every element of every parameter (E, W_e, W_h, b1, U, b2),
+ * Full-model finite-difference gradient check: every element of every parameter (E, the cell's, U, b2) for
+ * every Elman activation and for the LSTM and GRU cells,
  * batch 2, a window of 4 steps, with a hidden state carried in from a previous window.
  *
  * <p>Method: central differences of the model's own float forward pass with ε = 1e-2 (1e-3 for relu, to
@@ -31,10 +32,18 @@ class ModelGradientCheckTest {
     static final int T = 4;
 
     @ParameterizedTest(name = "{0}, loss from step {1}")
-    @CsvSource({"tanh,0", "sigmoid,0", "relu,0", "identity,0", "tanh,2", "identity,1"})
+    @CsvSource({"tanh,0", "sigmoid,0", "relu,0", "identity,0", "tanh,2", "identity,1", "lstm,0", "lstm,1", "gru,0", "gru,2"})
     void everyParameterMatchesFiniteDifferences(String activation, int lossFrom) {
-        Activation act = Activation.parse(activation);
-        ElmanCell cell = new ElmanCell(E, H, act, Initialization.UNIFORM, 1.5, SEED, Kernels.get());
+        dev.recur.spi.Cell cell;
+        Activation act = Activation.TANH;
+        if (activation.equals("lstm")) {
+            cell = new LstmCell(E, H, 1.5, SEED, Kernels.get());
+        } else if (activation.equals("gru")) {
+            cell = new GruCell(E, H, 1.5, SEED, Kernels.get());
+        } else {
+            act = Activation.parse(activation);
+            cell = new ElmanCell(E, H, act, Initialization.UNIFORM, 1.5, SEED, Kernels.get());
+        }
         RnnLanguageModel model = new RnnLanguageModel(V, E, cell, SEED + 1, Kernels.get());
         // make b2 non-zero so its check is not trivial
         SplittableRandom r = new SplittableRandom(SEED);

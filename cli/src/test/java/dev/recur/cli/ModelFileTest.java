@@ -168,9 +168,12 @@ class ModelFileTest {
         assertRejected(rewrite("lacking.recur", lacking), ExitCode.BAD_MODEL_FILE, "W_h", false);
 
         // a cell that is not on the classpath
-        ModelFile lstm = m.toBuilder().setSpec(m.getSpec().toBuilder().setCell("lstm")).build();
-        assertRejected(rewrite("lstm.recur", lstm), ExitCode.MISSING_PLUGIN,
-                "needs cell 'lstm', which is not on the classpath; available: elman", false);
+        ModelFile tcn = m.toBuilder().setSpec(m.getSpec().toBuilder().setCell("tcn")).build();
+        assertRejected(rewrite("tcn.recur", tcn), ExitCode.MISSING_PLUGIN,
+                "needs cell 'tcn', which is not on the classpath; available: elman, gru, lstm", false);
+        // a cell that exists but whose tensors do not fit the file
+        ModelFile lstm = m.toBuilder().setSpec(m.getSpec().toBuilder().setCell("lstm").clearCellOptions()).build();
+        assertRejected(rewrite("lstm.recur", lstm), ExitCode.BAD_MODEL_FILE, "lacks tensor 'W_ih'", false);
 
         // an invalid cell option stored in the file
         ModelFile opt = m.toBuilder().setSpec(m.getSpec().toBuilder().putCellOptions("activation", "softsign")).build();

@@ -1,0 +1,210 @@
+package dev.recur.cells;
+
+import dev.recur.math.MathKernels;
+import dev.recur.spi.Cell;
+import dev.recur.spi.CellWorkspace;
+import dev.recur.spi.Parameter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Gated recurrent unit (Cho et al. 2014, PyTorch's formulation): with P = x·W_ih + b_ih and
+ * Q = h(t−1)·W_hh + b_hh split into [r z n] parts, r = σ(P_r + Q_r), z = σ(P_z + Q_z),
+ * n = tanh(P_n + r⊙Q_n), h(t) = (1 − z)⊙n + z⊙h(t−1).
+ */
+public final class GruCell implements Cell {
+
+    private final int in;
+    private final int h;
+    private final MathKernels k;
+    private final Parameter wIh;
+    private final Parameter wHh;
+    private final Parameter bIh;
+    private final Parameter bHh;
+
+    public GruCell(int inputSize, int hiddenSize, double initScale, long seed, MathKernels kernels) {
+        if (inputSize <= 0 || hiddenSize <= 0) {
+            throw new IllegalArgumentException("inputSize and hiddenSize must be > 0, got " + inputSize + ", " + hiddenSize);
+        }
+        this.in = inputSize;
+        this.h = hiddenSize;
+        this.k = kernels;
+        this.wIh = new Parameter("W_ih", inputSize, 3 * hiddenSize);
+        this.wHh = new Parameter("W_hh", hiddenSize, 3 * hiddenSize);
+        this.bIh = new Parameter("b_ih", 3 * hiddenSize);
+        this.bHh = new Parameter("b_hh", 3 * hiddenSize);
+        SplittableRandom r = new SplittableRandom(seed);
+        double range = initScale / Math.sqrt(hiddenSize);
+        for (Parameter p : List.of(wIh, wHh, bIh, bHh)) {
+            GateMath.uniform(p.value(), range, r);
+        }
+    }
+
+    @Override
+    public int inputSize() {
+        return in;
+    }
+
+    @Override
+    public int hiddenSize() {
+        return h;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return List.of(wIh, wHh, bIh, bHh);
+    }
+
+    private final class Ws implements CellWorkspace {
+        final int batch;
+        final int maxSteps;
+        final float[] x;
+        final float[] h0;
+        final float[] p;   // [rows × 3H] input part
+        final float[] q;   // [rows × 3H] hidden part (before gating)
+        final float[] r;
+        final float[] z;
+        final float[] n;
+        final float[] hs;
+        final float[] dp;  // [rows × 3H]
+        final float[] dq;  // [rows × 3H]
+        final float[] dh;
+        int steps;
+
+        Ws(int batch, int maxSteps) {
+            if (batch < 1 || maxSteps < 1) {
+                throw new IllegalArgumentException("batch and maxSteps must be >= 1, got " + batch + ", " + maxSteps);
+            }
+            this.batch = batch;
+            this.maxSteps = maxSteps;
+            int rows = batch * maxSteps;
+            x = new float[rows * in];
+            h0 = new float[batch * h];
+            p = new float[rows * 3 * h];
+            q = new float[rows * 3 * h];
+            r = new float[rows * h];
+            z = new float[rows * h];
+            n = new float[rows * h];
+            hs = new float[rows * h];
+            dp = new float[rows * 3 * h];
+            dq = new float[rows * 3 * h];
+            dh = new float[batch * h];
+        }
+
+        public int batch() {
+            return batch;
+        }
+
+        public int maxSteps() {
+            return maxSteps;
+        }
+
+        GruCell owner() {
+            return GruCell.this;
+        }
+    }
+
+    @Override
+    public CellWorkspace newWorkspace(int batch, int maxSteps) {
+        return new Ws(batch, maxSteps);
+    }
+
+    private Ws ws(CellWorkspace w, int batch, int steps) {
+        if (!(w instanceof Ws ws) || ws.owner() != this) {
+            throw new IllegalArgumentException("workspace was not created by this cell");
+        }
+        ws.check(batch, steps);
+        return ws;
+    }
+
+    @Override
+    public void forward(int batch, int steps, float[] inputs, float[] stateIn, float[] outputs, float[] stateOut,
+                        CellWorkspace cws) {
+        Ws w = ws(cws, batch, steps);
+        int g3 = 3 * h;
+        int rows = batch * steps;
+        System.arraycopy(inputs, 0, w.x, 0, rows * in);
+        System.arraycopy(stateIn, 0, w.h0, 0, batch * h);
+        k.gemmNN(rows, g3, in, inputs, 0, in, wIh.value(), 0, g3, w.p, 0, g3, false);
+        k.addRowVector(rows, g3, bIh.value(), 0, w.p, 0, g3);
+        for (int t = 0; t < steps; t++) {
+            int rowBase = t * batch;
+            float[] hp = t == 0 ? w.h0 : w.hs;
+            int hpOff = t == 0 ? 0 : (rowBase - batch) * h;
+            k.gemmNN(batch, g3, h, hp, hpOff, h, wHh.value(), 0, g3, w.q, rowBase * g3, g3, false);
+            k.addRowVector(batch, g3, bHh.value(), 0, w.q, rowBase * g3, g3);
+            for (int row = 0; row < batch; row++) {
+                int go = (rowBase + row) * g3;
+                int so = (rowBase + row) * h;
+                for (int j = 0; j < h; j++) {
+                    float rv = GateMath.sigmoid(w.p[go + j] + w.q[go + j]);
+                    float zv = GateMath.sigmoid(w.p[go + h + j] + w.q[go + h + j]);
+                    float nv = GateMath.tanh(w.p[go + 2 * h + j] + rv * w.q[go + 2 * h + j]);
+                    w.r[so + j] = rv;
+                    w.z[so + j] = zv;
+                    w.n[so + j] = nv;
+                    w.hs[so + j] = (1 - zv) * nv + zv * hp[hpOff + row * h + j];
+                }
+            }
+        }
+        System.arraycopy(w.hs, 0, outputs, 0, rows * h);
+        System.arraycopy(w.hs, (steps - 1) * batch * h, stateOut, 0, batch * h);
+        w.steps = steps;
+    }
+
+    @Override
+    public void backward(int batch, int steps, float[] dOutputs, float[] dStateOut, float[] dInputs, float[] dStateIn,
+                         CellWorkspace cws) {
+        Ws w = ws(cws, batch, steps);
+        if (w.steps != steps) {
+            throw new IllegalStateException("backward over " + steps + " steps after a forward over " + w.steps);
+        }
+        int g3 = 3 * h;
+        int rows = batch * steps;
+        if (dStateOut == null) {
+            Arrays.fill(w.dh, 0f);
+        } else {
+            System.arraycopy(dStateOut, 0, w.dh, 0, batch * h);
+        }
+        for (int t = steps - 1; t >= 0; t--) {
+            int rowBase = t * batch;
+            float[] hp = t == 0 ? w.h0 : w.hs;
+            int hpOff = t == 0 ? 0 : (rowBase - batch) * h;
+            for (int row = 0; row < batch; row++) {
+                int go = (rowBase + row) * g3;
+                int so = (rowBase + row) * h;
+                for (int j = 0; j < h; j++) {
+                    float dh = w.dh[row * h + j] + dOutputs[so + j];
+                    float rv = w.r[so + j];
+                    float zv = w.z[so + j];
+                    float nv = w.n[so + j];
+                    float dn = dh * (1 - zv) * (1 - nv * nv);
+                    float dz = dh * (hp[hpOff + row * h + j] - nv) * zv * (1 - zv);
+                    float dr = dn * w.q[go + 2 * h + j] * rv * (1 - rv);
+                    w.dp[go + j] = dr;
+                    w.dp[go + h + j] = dz;
+                    w.dp[go + 2 * h + j] = dn;
+                    w.dq[go + j] = dr;
+                    w.dq[go + h + j] = dz;
+                    w.dq[go + 2 * h + j] = dn * rv;
+                    w.dh[row * h + j] = dh * zv; // the direct path; the W_hh path is added below
+                }
+            }
+            k.gemmNT(batch, h, g3, w.dq, rowBase * g3, g3, wHh.value(), 0, g3, w.dh, 0, h, true);
+        }
+        if (dStateIn != null) {
+            System.arraycopy(w.dh, 0, dStateIn, 0, batch * h);
+        }
+        k.gemmTN(h, g3, batch, w.h0, 0, h, w.dq, 0, g3, wHh.grad(), 0, g3, true);
+        if (steps > 1) {
+            k.gemmTN(h, g3, rows - batch, w.hs, 0, h, w.dq, batch * g3, g3, wHh.grad(), 0, g3, true);
+        }
+        k.sumRows(rows, g3, w.dq, 0, g3, bHh.grad(), 0);
+        k.gemmTN(in, g3, rows, w.x, 0, in, w.dp, 0, g3, wIh.grad(), 0, g3, true);
+        k.sumRows(rows, g3, w.dp, 0, g3, bIh.grad(), 0);
+        if (dInputs != null) {
+            k.gemmNT(rows, in, g3, w.dp, 0, g3, wIh.value(), 0, g3, dInputs, 0, in, false);
+        }
+    }
+}

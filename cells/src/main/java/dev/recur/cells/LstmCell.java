@@ -1,0 +1,227 @@
+package dev.recur.cells;
+
+import dev.recur.math.MathKernels;
+import dev.recur.spi.Cell;
+import dev.recur.spi.CellWorkspace;
+import dev.recur.spi.Parameter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Long short-term memory (Hochreiter &amp; Schmidhuber 1997, with forget gate): gates [i f g o] =
+ * x·W_ih + h(t−1)·W_hh + b; c(t) = σ(f)⊙c(t−1) + σ(i)⊙tanh(g); h(t) = σ(o)⊙tanh(c(t)). The carried state of a
+ * row is [h | c] (stateSize = 2H); the output is h. Input projections of a window are one product; the
+ * forget-gate bias starts at 1.
+ */
+public final class LstmCell implements Cell {
+
+    private final int in;
+    private final int h;
+    private final MathKernels k;
+    private final Parameter wIh;
+    private final Parameter wHh;
+    private final Parameter b;
+
+    public LstmCell(int inputSize, int hiddenSize, double initScale, long seed, MathKernels kernels) {
+        if (inputSize <= 0 || hiddenSize <= 0) {
+            throw new IllegalArgumentException("inputSize and hiddenSize must be > 0, got " + inputSize + ", " + hiddenSize);
+        }
+        this.in = inputSize;
+        this.h = hiddenSize;
+        this.k = kernels;
+        this.wIh = new Parameter("W_ih", inputSize, 4 * hiddenSize);
+        this.wHh = new Parameter("W_hh", hiddenSize, 4 * hiddenSize);
+        this.b = new Parameter("b", 4 * hiddenSize);
+        SplittableRandom r = new SplittableRandom(seed);
+        double range = initScale / Math.sqrt(hiddenSize);
+        GateMath.uniform(wIh.value(), range, r);
+        GateMath.uniform(wHh.value(), range, r);
+        Arrays.fill(b.value(), h, 2 * h, 1f);
+    }
+
+    @Override
+    public int inputSize() {
+        return in;
+    }
+
+    @Override
+    public int hiddenSize() {
+        return h;
+    }
+
+    @Override
+    public int stateSize() {
+        return 2 * h;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return List.of(wIh, wHh, b);
+    }
+
+    private final class Ws implements CellWorkspace {
+        final int batch;
+        final int maxSteps;
+        final float[] x;
+        final float[] h0;
+        final float[] c0;
+        final float[] gates; // activated i f g o, [rows × 4H]
+        final float[] c;     // [rows × H]
+        final float[] tc;    // tanh(c)
+        final float[] hs;    // [rows × H]
+        final float[] dpre;  // [rows × 4H]
+        final float[] dh;
+        final float[] dc;
+        int steps;
+
+        Ws(int batch, int maxSteps) {
+            if (batch < 1 || maxSteps < 1) {
+                throw new IllegalArgumentException("batch and maxSteps must be >= 1, got " + batch + ", " + maxSteps);
+            }
+            this.batch = batch;
+            this.maxSteps = maxSteps;
+            int rows = batch * maxSteps;
+            x = new float[rows * in];
+            h0 = new float[batch * h];
+            c0 = new float[batch * h];
+            gates = new float[rows * 4 * h];
+            c = new float[rows * h];
+            tc = new float[rows * h];
+            hs = new float[rows * h];
+            dpre = new float[rows * 4 * h];
+            dh = new float[batch * h];
+            dc = new float[batch * h];
+        }
+
+        public int batch() {
+            return batch;
+        }
+
+        public int maxSteps() {
+            return maxSteps;
+        }
+
+        LstmCell owner() {
+            return LstmCell.this;
+        }
+    }
+
+    @Override
+    public CellWorkspace newWorkspace(int batch, int maxSteps) {
+        return new Ws(batch, maxSteps);
+    }
+
+    private Ws ws(CellWorkspace w, int batch, int steps) {
+        if (!(w instanceof Ws ws) || ws.owner() != this) {
+            throw new IllegalArgumentException("workspace was not created by this cell");
+        }
+        ws.check(batch, steps);
+        return ws;
+    }
+
+    @Override
+    public void forward(int batch, int steps, float[] inputs, float[] stateIn, float[] outputs, float[] stateOut,
+                        CellWorkspace cws) {
+        Ws w = ws(cws, batch, steps);
+        int g4 = 4 * h;
+        int rows = batch * steps;
+        System.arraycopy(inputs, 0, w.x, 0, rows * in);
+        for (int r = 0; r < batch; r++) {
+            System.arraycopy(stateIn, r * 2 * h, w.h0, r * h, h);
+            System.arraycopy(stateIn, r * 2 * h + h, w.c0, r * h, h);
+        }
+        k.gemmNN(rows, g4, in, inputs, 0, in, wIh.value(), 0, g4, w.gates, 0, g4, false);
+        k.addRowVector(rows, g4, b.value(), 0, w.gates, 0, g4);
+        for (int t = 0; t < steps; t++) {
+            int rowBase = t * batch;
+            float[] hp = t == 0 ? w.h0 : w.hs;
+            int hpOff = t == 0 ? 0 : (rowBase - batch) * h;
+            float[] cp = t == 0 ? w.c0 : w.c;
+            int cpOff = t == 0 ? 0 : (rowBase - batch) * h;
+            k.gemmNN(batch, g4, h, hp, hpOff, h, wHh.value(), 0, g4, w.gates, rowBase * g4, g4, true);
+            for (int r = 0; r < batch; r++) {
+                int go = (rowBase + r) * g4;
+                int so = (rowBase + r) * h;
+                for (int j = 0; j < h; j++) {
+                    float i = GateMath.sigmoid(w.gates[go + j]);
+                    float f = GateMath.sigmoid(w.gates[go + h + j]);
+                    float g = GateMath.tanh(w.gates[go + 2 * h + j]);
+                    float o = GateMath.sigmoid(w.gates[go + 3 * h + j]);
+                    w.gates[go + j] = i;
+                    w.gates[go + h + j] = f;
+                    w.gates[go + 2 * h + j] = g;
+                    w.gates[go + 3 * h + j] = o;
+                    float cv = f * cp[cpOff + r * h + j] + i * g;
+                    float t2 = GateMath.tanh(cv);
+                    w.c[so + j] = cv;
+                    w.tc[so + j] = t2;
+                    w.hs[so + j] = o * t2;
+                }
+            }
+        }
+        System.arraycopy(w.hs, 0, outputs, 0, rows * h);
+        int last = (steps - 1) * batch;
+        for (int r = 0; r < batch; r++) {
+            System.arraycopy(w.hs, (last + r) * h, stateOut, r * 2 * h, h);
+            System.arraycopy(w.c, (last + r) * h, stateOut, r * 2 * h + h, h);
+        }
+        w.steps = steps;
+    }
+
+    @Override
+    public void backward(int batch, int steps, float[] dOutputs, float[] dStateOut, float[] dInputs, float[] dStateIn,
+                         CellWorkspace cws) {
+        Ws w = ws(cws, batch, steps);
+        if (w.steps != steps) {
+            throw new IllegalStateException("backward over " + steps + " steps after a forward over " + w.steps);
+        }
+        int g4 = 4 * h;
+        int rows = batch * steps;
+        for (int r = 0; r < batch; r++) {
+            for (int j = 0; j < h; j++) {
+                w.dh[r * h + j] = dStateOut == null ? 0f : dStateOut[r * 2 * h + j];
+                w.dc[r * h + j] = dStateOut == null ? 0f : dStateOut[r * 2 * h + h + j];
+            }
+        }
+        for (int t = steps - 1; t >= 0; t--) {
+            int rowBase = t * batch;
+            float[] cp = t == 0 ? w.c0 : w.c;
+            int cpOff = t == 0 ? 0 : (rowBase - batch) * h;
+            for (int r = 0; r < batch; r++) {
+                int go = (rowBase + r) * g4;
+                int so = (rowBase + r) * h;
+                for (int j = 0; j < h; j++) {
+                    float dh = w.dh[r * h + j] + dOutputs[so + j];
+                    float i = w.gates[go + j];
+                    float f = w.gates[go + h + j];
+                    float g = w.gates[go + 2 * h + j];
+                    float o = w.gates[go + 3 * h + j];
+                    float t2 = w.tc[so + j];
+                    float dc = w.dc[r * h + j] + dh * o * (1 - t2 * t2);
+                    w.dpre[go + j] = dc * g * i * (1 - i);
+                    w.dpre[go + h + j] = dc * cp[cpOff + r * h + j] * f * (1 - f);
+                    w.dpre[go + 2 * h + j] = dc * i * (1 - g * g);
+                    w.dpre[go + 3 * h + j] = dh * t2 * o * (1 - o);
+                    w.dc[r * h + j] = dc * f;
+                }
+            }
+            k.gemmNT(batch, h, g4, w.dpre, rowBase * g4, g4, wHh.value(), 0, g4, w.dh, 0, h, false);
+        }
+        if (dStateIn != null) {
+            for (int r = 0; r < batch; r++) {
+                System.arraycopy(w.dh, r * h, dStateIn, r * 2 * h, h);
+                System.arraycopy(w.dc, r * h, dStateIn, r * 2 * h + h, h);
+            }
+        }
+        k.gemmTN(h, g4, batch, w.h0, 0, h, w.dpre, 0, g4, wHh.grad(), 0, g4, true);
+        if (steps > 1) {
+            k.gemmTN(h, g4, rows - batch, w.hs, 0, h, w.dpre, batch * g4, g4, wHh.grad(), 0, g4, true);
+        }
+        k.gemmTN(in, g4, rows, w.x, 0, in, w.dpre, 0, g4, wIh.grad(), 0, g4, true);
+        k.sumRows(rows, g4, w.dpre, 0, g4, b.grad(), 0);
+        if (dInputs != null) {
+            k.gemmNT(rows, in, g4, w.dpre, 0, g4, wIh.value(), 0, g4, dInputs, 0, in, false);
+        }
+    }
+}
