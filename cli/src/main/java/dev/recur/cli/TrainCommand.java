@@ -78,6 +78,12 @@ public final class TrainCommand implements Callable<Integer> {
     int hidden;
     @Option(names = "--embedding", defaultValue = "64", description = "Embedding size E.")
     int embedding;
+    @Option(names = "--layers", defaultValue = "1", description = "Stacked cells.")
+    int layers;
+    @Option(names = "--dropout", defaultValue = "0", description = "Dropout on embeddings, between layers and on outputs (training only).")
+    double dropout;
+    @Option(names = "--tie-weights", description = "Use the embedding (transposed) as the output projection (needs --embedding = --hidden).")
+    boolean tieWeights;
     @Option(names = "--bptt", defaultValue = "64", description = "Steps per window (k1).")
     int bptt;
     @Option(names = "--bptt-history", defaultValue = "0", description = "k2 >= k1 steps of gradient history (0 = k1).")
@@ -194,8 +200,9 @@ public final class TrainCommand implements Callable<Integer> {
         log.printf(Locale.ROOT, "recur train: %s, %s level, %,d training and %,d validation tokens, vocabulary %,d%n",
                 Corpora.name(corpusFile), tok.level(), trainIds.length, validIds.length, vocab.size());
         ModelSpec ms = run.model().network().spec();
-        log.printf(Locale.ROOT, "model: %s %s, E=%d, H=%d, %,d parameters; %s %s; %s %s; clipper %s %s%n", ms.cell(),
-                ms.cellOptions(), ms.embeddingSize(), ms.hiddenSize(), parameterCount(run.model()), run.optName(),
+        log.printf(Locale.ROOT, "model: %s %s, E=%d, H=%d, %d layer(s), dropout %s%s, %,d parameters; %s %s; %s %s; "
+                + "clipper %s %s%n", ms.cell(), ms.cellOptions(), ms.embeddingSize(), ms.hiddenSize(), ms.layers(),
+                ms.dropout(), ms.tieWeights() ? ", tied weights" : "", parameterCount(run.model()), run.optName(),
                 run.optOpts(), run.schedName(), run.schedOpts(), run.clipName(), run.clipOpts());
         log.printf(Locale.ROOT, "batch %d, bptt %d%s, epochs %d, max time %s%s, seed %d, kernels %s%s%n", cfg.batchSize(),
                 cfg.bptt(), cfg.bpttHistory() == 0 ? "" : " (k2 " + cfg.bpttHistory() + ")", cfg.epochs(),
@@ -218,7 +225,7 @@ public final class TrainCommand implements Callable<Integer> {
                 public void onCheckpoint(TrainerState state) {
                     Checkpoints.save(ckptFile, new CheckpointData(run.model(), run.optName(), run.optOpts(),
                             run.optimizer().state(), run.schedName(), run.schedOpts(), run.schedule().state(),
-                            run.clipName(), run.clipOpts(), state, configMap(cfg, run.baseLr()), run.seed(), List.of(corpusName)));
+                            run.clipName(), run.clipOpts(), state, configMap(cfg, run.baseLr(), run.model().network().dropoutState()), run.seed(), List.of(corpusName)));
                 }
             });
         }
@@ -277,7 +284,7 @@ public final class TrainCommand implements Callable<Integer> {
             cellOpts.put("activation", activation);
         }
         Map<String, String> effectiveCell = Options.parse("cell", cp, cellOpts).asMap();
-        ModelSpec ms = new ModelSpec(cell, effectiveCell, vocab.size(), embedding, hidden);
+        ModelSpec ms = new ModelSpec(cell, effectiveCell, vocab.size(), embedding, hidden, layers, dropout, tieWeights);
         RnnLanguageModel net = RnnLanguageModel.create(ms, cp, seed, kernels);
         LanguageModel lm = new LanguageModel(net, tok, vocab);
 
@@ -315,6 +322,9 @@ public final class TrainCommand implements Callable<Integer> {
         sched.restore(c.scheduleState());
         GradientClipper gc = plugins.clipper(c.clipper()).create(c.clipperOptions());
         Map<String, String> t = c.trainerConfig();
+        if (t.containsKey("dropout-rng")) {
+            c.model().network().setDropoutState(Long.parseLong(t.get("dropout-rng")));
+        }
         for (String key : List.of("batch", "bptt", "bptt-history", "eval-every", "eval-batch", "max-bad-steps")) {
             if (!t.containsKey(key)) {
                 throw new dev.recur.io.ModelFileException(dev.recur.io.ModelFileException.Kind.BAD_FILE,
@@ -329,8 +339,9 @@ public final class TrainCommand implements Callable<Integer> {
                 c.clipper(), c.clipperOptions(), gc, cfg, c.trainer(), c.seed(), baseLr);
     }
 
-    private static Map<String, String> configMap(TrainerConfig cfg, double baseLr) {
+    private static Map<String, String> configMap(TrainerConfig cfg, double baseLr, long dropoutState) {
         Map<String, String> m = new HashMap<>();
+        m.put("dropout-rng", String.valueOf(dropoutState));
         m.put("base-lr", String.valueOf(baseLr));
         m.put("batch", String.valueOf(cfg.batchSize()));
         m.put("bptt", String.valueOf(cfg.bptt()));

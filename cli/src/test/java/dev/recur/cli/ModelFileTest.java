@@ -47,6 +47,23 @@ class ModelFileTest {
     }
 
     @Test
+    void stackedTiedModelsWithDropoutRoundTrip() {
+        var tok = new dev.recur.text.CharTokenizer();
+        var vocab = tok.buildVocabulary("hello world\n");
+        var spec = new dev.recur.model.ModelSpec("lstm", java.util.Map.of(), vocab.size(), 6, 6, 2, 0.3, true);
+        var net = dev.recur.model.RnnLanguageModel.create(spec, CELLS.get("lstm"), 5, Kernels.get());
+        LanguageModel lm = new LanguageModel(net, tok, vocab);
+        Path f = dir.resolve("stacked.recur");
+        ModelFiles.save(f, lm);
+        LanguageModel back = ModelFiles.load(f, CELLS, Kernels.get());
+        assertEquals(spec, back.network().spec());
+        assertEquals(2, back.network().layers());
+        assertTrue(back.network().tiedWeights());
+        assertArrayEquals(GoldenFiles.logits(lm, "hello"), GoldenFiles.logits(back, "hello"));
+        assertTrue(CliRunner.run("inspect", f.toString()).out().contains("l1.W_hh"));
+    }
+
+    @Test
     void goldenFilesOfFormat1StillLoadAndGiveTheirLogits() throws Exception {
         for (GoldenFiles.Golden g : GoldenFiles.ALL) {
             Path f = copyResource("/golden/" + g.name() + ".recur");

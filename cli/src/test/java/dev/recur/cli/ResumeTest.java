@@ -22,13 +22,15 @@ class ResumeTest {
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "checkpoint after {0} steps, {1} in total")
-    @CsvSource({"7,30", "19,30", "38,45"})
-    void resumedRunIsBitIdenticalToAnUninterruptedOne(int n, int total) throws Exception {
+    @ParameterizedTest(name = "checkpoint after {0} steps, {1} in total, {2} x {3}, dropout {4}")
+    @CsvSource({"7,30,elman,1,0", "19,30,elman,1,0", "38,45,elman,1,0", "11,30,lstm,2,0.2", "19,30,gru,2,0.1"})
+    void resumedRunIsBitIdenticalToAnUninterruptedOne(int n, int total, String cell, int layers, double dropout)
+            throws Exception {
         Path corpus = Files.writeString(dir.resolve("c.txt"), CliEndToEndTest.TEXT);
         String[] common = {"train", "--corpus", corpus.toString(), "--level", "word", "--hidden", "12", "--embedding", "6",
             "--bptt", "8", "--batch", "4", "--lr", "0.01", "--schedule", "plateau", "--schedule-option", "mode=on-stall",
-            "--schedule-option", "min-improvement=1.05", "--eval-every", "5", "--seed", "3", "--sample-length", "0"};
+            "--schedule-option", "min-improvement=1.05", "--eval-every", "5", "--seed", "3", "--sample-length", "0",
+            "--cell", cell, "--layers", String.valueOf(layers), "--dropout", String.valueOf(dropout)};
         Path a = dir.resolve("a.recur");
         CliRunner.Result ra = CliRunner.run(CliEndToEndTest.concat(common, "--max-steps", String.valueOf(total),
                 "--out", a.toString()));

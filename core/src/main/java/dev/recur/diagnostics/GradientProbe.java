@@ -32,6 +32,10 @@ public final class GradientProbe {
         if (positions < 1) {
             throw new IllegalArgumentException("positions must be >= 1, got " + positions);
         }
+        if (model.layers() != 1 || model.tiedWeights()) {
+            throw new IllegalArgumentException("the gradient probe supports one-layer models with an untied output "
+                    + "layer; this one has " + model.layers() + " layers" + (model.tiedWeights() ? ", tied weights" : ""));
+        }
         if (!(model.cell() instanceof StateJacobian jac)) {
             throw new IllegalArgumentException("cell " + model.cell().getClass().getSimpleName()
                     + " does not implement StateJacobian, so its gradient flow cannot be probed");

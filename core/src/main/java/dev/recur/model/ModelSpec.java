@@ -12,8 +12,12 @@ import java.util.TreeMap;
  * @param vocabSize     V
  * @param embeddingSize E
  * @param hiddenSize    H
+ * @param layers        stacked cells (≥ 1)
+ * @param dropout       dropout probability on embeddings, between layers and on outputs, in [0, 1)
+ * @param tieWeights    whether the output projection is the transposed embedding (needs E = H)
  */
-public record ModelSpec(String cell, Map<String, String> cellOptions, int vocabSize, int embeddingSize, int hiddenSize) {
+public record ModelSpec(String cell, Map<String, String> cellOptions, int vocabSize, int embeddingSize, int hiddenSize,
+                        int layers, double dropout, boolean tieWeights) {
 
     /** Output layer kind stored in model files. */
     public static final String OUTPUT_SOFTMAX = "softmax";
@@ -30,5 +34,20 @@ public record ModelSpec(String cell, Map<String, String> cellOptions, int vocabS
         if (hiddenSize <= 0) {
             throw new IllegalArgumentException("hiddenSize must be > 0, got " + hiddenSize);
         }
+        if (layers < 1 || layers > 64) {
+            throw new IllegalArgumentException("layers must be in [1, 64], got " + layers);
+        }
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+        }
+        if (tieWeights && embeddingSize != hiddenSize) {
+            throw new IllegalArgumentException("tied weights need embedding size = hidden size, got " + embeddingSize
+                    + " and " + hiddenSize);
+        }
+    }
+
+    /** One layer, no dropout, untied. */
+    public ModelSpec(String cell, Map<String, String> cellOptions, int vocabSize, int embeddingSize, int hiddenSize) {
+        this(cell, cellOptions, vocabSize, embeddingSize, hiddenSize, 1, 0, false);
     }
 }

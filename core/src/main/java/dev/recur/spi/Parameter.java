@@ -37,6 +37,21 @@ public final class Parameter {
         this.grad = new float[(int) size];
     }
 
+    private Parameter(String name, int[] shape, float[] value, float[] grad) {
+        this.name = name;
+        this.shape = shape;
+        this.value = value;
+        this.grad = grad;
+    }
+
+    /**
+     * A view of this parameter under another name, sharing its value and gradient arrays (how a model
+     * prefixes the parameters of its upper layers, e.g. {@code l1.W_h}).
+     */
+    public Parameter withName(String newName) {
+        return new Parameter(Objects.requireNonNull(newName, "name"), shape, value, grad);
+    }
+
     public String name() {
         return name;
     }

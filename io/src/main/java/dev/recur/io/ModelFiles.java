@@ -78,7 +78,8 @@ public final class ModelFiles {
                 .setSpec(dev.recur.io.proto.ModelSpec.newBuilder()
                         .setCell(spec.cell()).putAllCellOptions(spec.cellOptions())
                         .setVocabSize(spec.vocabSize()).setEmbeddingSize(spec.embeddingSize())
-                        .setHiddenSize(spec.hiddenSize()).setOutputLayer(ModelSpec.OUTPUT_SOFTMAX));
+                        .setHiddenSize(spec.hiddenSize()).setOutputLayer(ModelSpec.OUTPUT_SOFTMAX)
+                        .setLayers(spec.layers()).setDropout(spec.dropout()).setTieWeights(spec.tieWeights()));
         TokenizerSpec.Builder t = TokenizerSpec.newBuilder().setLevel(lm.tokenizer().level())
                 .addAllTokens(lm.vocabulary().tokens());
         if (lm.tokenizer() instanceof WordTokenizer w) {
@@ -266,8 +267,14 @@ public final class ModelFiles {
             checkFinite(name, x);
         }
         // the model's own tensors are known without the cell: E [V x E], U [H x V], b2 [V]
+        cap(name, "layers", s.getLayers(), 0, 64);
+        if (!(s.getDropout() >= 0 && s.getDropout() < 1)) {
+            throw bad(name, "declares dropout " + s.getDropout() + ", expected 0 to below 1");
+        }
         expectShape(name, m, "E", s.getVocabSize(), s.getEmbeddingSize());
-        expectShape(name, m, "U", s.getHiddenSize(), s.getVocabSize());
+        if (!s.getTieWeights()) {
+            expectShape(name, m, "U", s.getHiddenSize(), s.getVocabSize());
+        }
         expectShape(name, m, "b2", s.getVocabSize());
         if (m.hasCheckpoint()) {
             Set<String> opt = new HashSet<>();
@@ -350,8 +357,13 @@ public final class ModelFiles {
                     + "', which is not on the classpath; available: " + String.join(", ", e.available())
                     + " (add the jar that provides it)");
         }
-        ModelSpec spec = new ModelSpec(s.getCell(), s.getCellOptionsMap(), s.getVocabSize(), s.getEmbeddingSize(),
-                s.getHiddenSize());
+        ModelSpec spec;
+        try {
+            spec = new ModelSpec(s.getCell(), s.getCellOptionsMap(), s.getVocabSize(), s.getEmbeddingSize(),
+                    s.getHiddenSize(), Math.max(1, s.getLayers()), s.getDropout(), s.getTieWeights());
+        } catch (IllegalArgumentException e) {
+            throw bad(name, "has an invalid spec: " + e.getMessage());
+        }
         Map<String, Tensor> byName = new HashMap<>();
         for (Tensor t : m.getTensorsList()) {
             byName.put(t.getName(), t);
@@ -362,7 +374,7 @@ public final class ModelFiles {
             declared += Tensors.elements(t);
         }
         long embedding = (long) s.getVocabSize() * s.getEmbeddingSize();
-        long output = (long) s.getVocabSize() * s.getHiddenSize();
+        long output = s.getTieWeights() ? 0 : (long) s.getVocabSize() * s.getHiddenSize();
         if (embedding + output > declared) {
             throw bad(name, "holds " + declared + " weights, fewer than the " + (embedding + output)
                     + " its spec needs for E and U alone");
