@@ -155,9 +155,7 @@ public final class ElmanCell implements Cell, dev.recur.spi.StateJacobian {
     public void backward(int batch, int steps, float[] dOutputs, float[] dStateOut, float[] dInputs, float[] dStateIn,
                          CellWorkspace cws) {
         Workspace ws = workspace(cws, batch, steps);
-        if (ws.steps != steps) {
-            throw new IllegalStateException("backward over " + steps + " steps after a forward over " + ws.steps);
-        }
+        ws.checkBackward(steps);
         int h = hiddenSize;
         int bh = batch * h;
         int rows = steps * batch;
@@ -197,7 +195,7 @@ public final class ElmanCell implements Cell, dev.recur.spi.StateJacobian {
      */
     @Override
     public void backStep(CellWorkspace cws, int t, int row, int count, float[] v, float[] out) {
-        if (!(cws instanceof Workspace ws) || ws.owner() != this) {
+        if (!(cws instanceof Workspace ws) || ws.owner != this) {
             throw new IllegalArgumentException("workspace was not created by this cell");
         }
         if (t < 0 || t >= ws.steps || row < 0 || row >= ws.batch) {
@@ -216,16 +214,10 @@ public final class ElmanCell implements Cell, dev.recur.spi.StateJacobian {
     }
 
     private Workspace workspace(CellWorkspace cws, int batch, int steps) {
-        if (!(cws instanceof Workspace ws) || ws.owner() != this) {
-            throw new IllegalArgumentException("workspace was not created by this cell");
-        }
-        ws.check(batch, steps);
-        return ws;
+        return WindowBuffers.of(Workspace.class, cws, this, batch, steps);
     }
 
-    private final class Workspace implements CellWorkspace {
-        final int batch;
-        final int maxSteps;
+    private final class Workspace extends WindowBuffers {
         final float[] x;
         final float[] h0;
         final float[] pre;
@@ -235,14 +227,9 @@ public final class ElmanCell implements Cell, dev.recur.spi.StateJacobian {
         final float[] dh;
         /** Scratch of the diagnostics-only backStep (grown on demand, never on the training path). */
         float[] scaled = new float[0];
-        int steps;
 
         Workspace(int batch, int maxSteps) {
-            if (batch < 1 || maxSteps < 1) {
-                throw new IllegalArgumentException("batch and maxSteps must be >= 1, got " + batch + ", " + maxSteps);
-            }
-            this.batch = batch;
-            this.maxSteps = maxSteps;
+            super(ElmanCell.this, batch, maxSteps);
             int rows = batch * maxSteps;
             x = new float[rows * inputSize];
             h0 = new float[batch * hiddenSize];
@@ -251,20 +238,6 @@ public final class ElmanCell implements Cell, dev.recur.spi.StateJacobian {
             deriv = new float[rows * hiddenSize];
             dpre = new float[rows * hiddenSize];
             dh = new float[batch * hiddenSize];
-        }
-
-        ElmanCell owner() {
-            return ElmanCell.this;
-        }
-
-        @Override
-        public int batch() {
-            return batch;
-        }
-
-        @Override
-        public int maxSteps() {
-            return maxSteps;
         }
     }
 }

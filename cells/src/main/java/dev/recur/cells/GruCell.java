@@ -56,9 +56,7 @@ public final class GruCell implements Cell {
         return List.of(wIh, wHh, bIh, bHh);
     }
 
-    private final class Ws implements CellWorkspace {
-        final int batch;
-        final int maxSteps;
+    private final class Ws extends WindowBuffers {
         final float[] x;
         final float[] h0;
         final float[] p;   // [rows × 3H] input part
@@ -70,14 +68,9 @@ public final class GruCell implements Cell {
         final float[] dp;  // [rows × 3H]
         final float[] dq;  // [rows × 3H]
         final float[] dh;
-        int steps;
 
         Ws(int batch, int maxSteps) {
-            if (batch < 1 || maxSteps < 1) {
-                throw new IllegalArgumentException("batch and maxSteps must be >= 1, got " + batch + ", " + maxSteps);
-            }
-            this.batch = batch;
-            this.maxSteps = maxSteps;
+            super(GruCell.this, batch, maxSteps);
             int rows = batch * maxSteps;
             x = new float[rows * in];
             h0 = new float[batch * h];
@@ -92,17 +85,6 @@ public final class GruCell implements Cell {
             dh = new float[batch * h];
         }
 
-        public int batch() {
-            return batch;
-        }
-
-        public int maxSteps() {
-            return maxSteps;
-        }
-
-        GruCell owner() {
-            return GruCell.this;
-        }
     }
 
     @Override
@@ -111,11 +93,7 @@ public final class GruCell implements Cell {
     }
 
     private Ws ws(CellWorkspace w, int batch, int steps) {
-        if (!(w instanceof Ws ws) || ws.owner() != this) {
-            throw new IllegalArgumentException("workspace was not created by this cell");
-        }
-        ws.check(batch, steps);
-        return ws;
+        return WindowBuffers.of(Ws.class, w, this, batch, steps);
     }
 
     @Override
@@ -157,9 +135,7 @@ public final class GruCell implements Cell {
     public void backward(int batch, int steps, float[] dOutputs, float[] dStateOut, float[] dInputs, float[] dStateIn,
                          CellWorkspace cws) {
         Ws w = ws(cws, batch, steps);
-        if (w.steps != steps) {
-            throw new IllegalStateException("backward over " + steps + " steps after a forward over " + w.steps);
-        }
+        w.checkBackward(steps);
         int g3 = 3 * h;
         int rows = batch * steps;
         if (dStateOut == null) {

@@ -60,9 +60,7 @@ public final class LstmCell implements Cell {
         return List.of(wIh, wHh, b);
     }
 
-    private final class Ws implements CellWorkspace {
-        final int batch;
-        final int maxSteps;
+    private final class Ws extends WindowBuffers {
         final float[] x;
         final float[] h0;
         final float[] c0;
@@ -73,14 +71,9 @@ public final class LstmCell implements Cell {
         final float[] dpre;  // [rows × 4H]
         final float[] dh;
         final float[] dc;
-        int steps;
 
         Ws(int batch, int maxSteps) {
-            if (batch < 1 || maxSteps < 1) {
-                throw new IllegalArgumentException("batch and maxSteps must be >= 1, got " + batch + ", " + maxSteps);
-            }
-            this.batch = batch;
-            this.maxSteps = maxSteps;
+            super(LstmCell.this, batch, maxSteps);
             int rows = batch * maxSteps;
             x = new float[rows * in];
             h0 = new float[batch * h];
@@ -94,17 +87,6 @@ public final class LstmCell implements Cell {
             dc = new float[batch * h];
         }
 
-        public int batch() {
-            return batch;
-        }
-
-        public int maxSteps() {
-            return maxSteps;
-        }
-
-        LstmCell owner() {
-            return LstmCell.this;
-        }
     }
 
     @Override
@@ -113,11 +95,7 @@ public final class LstmCell implements Cell {
     }
 
     private Ws ws(CellWorkspace w, int batch, int steps) {
-        if (!(w instanceof Ws ws) || ws.owner() != this) {
-            throw new IllegalArgumentException("workspace was not created by this cell");
-        }
-        ws.check(batch, steps);
-        return ws;
+        return WindowBuffers.of(Ws.class, w, this, batch, steps);
     }
 
     @Override
@@ -173,9 +151,7 @@ public final class LstmCell implements Cell {
     public void backward(int batch, int steps, float[] dOutputs, float[] dStateOut, float[] dInputs, float[] dStateIn,
                          CellWorkspace cws) {
         Ws w = ws(cws, batch, steps);
-        if (w.steps != steps) {
-            throw new IllegalStateException("backward over " + steps + " steps after a forward over " + w.steps);
-        }
+        w.checkBackward(steps);
         int g4 = 4 * h;
         int rows = batch * steps;
         for (int r = 0; r < batch; r++) {

@@ -59,14 +59,15 @@ final class VectorKernels implements MathKernels {
             gemmPacked(m, n, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, accumulate);
             return;
         }
+        // unpacked: full three-vector strips here, the remaining columns in the narrower kernels
+        int strips = n / STRIP * STRIP;
         final int kc = 256;
-        for (int p0 = 0; p0 < k; p0 += kc) {
+        for (int p0 = 0; p0 < k && strips > 0; p0 += kc) {
             int pk = Math.min(kc, k - p0);
             boolean acc = accumulate || p0 > 0;
             int aBase = aOff + p0 * acs;
             int bBase = bOff + p0 * ldb;
-            int j = 0;
-            for (; j + 3 * L <= n; j += 3 * L) {
+            for (int j = 0; j < strips; j += STRIP) {
                 int i = 0;
                 for (; i + 4 <= m; i += 4) {
                     kernel4x3(pk, a, aBase + i * ars, ars, acs, b, bBase + j, ldb, c, cOff + i * ldc + j, ldc, acc);
@@ -75,28 +76,10 @@ final class VectorKernels implements MathKernels {
                     kernel1x3(pk, a, aBase + i * ars, acs, b, bBase + j, ldb, c, cOff + i * ldc + j, acc);
                 }
             }
-            for (; j + L <= n; j += L) {
-                int i = 0;
-                for (; i + 4 <= m; i += 4) {
-                    kernel4x1(pk, a, aBase + i * ars, ars, acs, b, bBase + j, ldb, c, cOff + i * ldc + j, ldc, acc);
-                }
-                for (; i < m; i++) {
-                    kernel1x1(pk, a, aBase + i * ars, acs, b, bBase + j, ldb, c, cOff + i * ldc + j, acc);
-                }
-            }
-            if (j < n) {
-                for (int i = 0; i < m; i++) {
-                    int ci = cOff + i * ldc;
-                    for (int jj = j; jj < n; jj++) {
-                        float s = acc ? c[ci + jj] : 0f;
-                        int ai = aBase + i * ars;
-                        for (int p = 0; p < pk; p++) {
-                            s += a[ai + p * acs] * b[bBase + p * ldb + jj];
-                        }
-                        c[ci + jj] = s;
-                    }
-                }
-            }
+        }
+        if (strips < n) {
+            gemmRowBroadcastUnpacked(m, n - strips, k, a, aOff, ars, acs, b, bOff + strips, ldb, c, cOff + strips, ldc,
+                    accumulate);
         }
     }
 

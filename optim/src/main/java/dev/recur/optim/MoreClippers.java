@@ -21,9 +21,13 @@ public final class MoreClippers {
     private MoreClippers() {
     }
 
-    /** Each parameter's gradient rescaled on its own: {@code if ‖g_p‖ > τ then g_p ← τ·g_p/‖g_p‖}. */
-    public static GradientClipper perParameterNorm(double maxNorm, MathKernels k) {
-        positive("max-norm", maxNorm);
+    /** Clips one parameter's gradient in place; returns whether it changed anything. */
+    private interface PerParameter {
+        boolean clip(Parameter p);
+    }
+
+    /** The shared frame: measure, refuse non-finite gradients, clip each parameter, report. */
+    private static GradientClipper each(MathKernels k, PerParameter action) {
         return params -> {
             double before = GlobalNormClipper.globalNorm(params, k);
             if (!Double.isFinite(before)) {
@@ -31,40 +35,43 @@ public final class MoreClippers {
             }
             boolean clipped = false;
             for (Parameter p : params) {
-                double n = Math.sqrt(k.sumOfSquares(p.size(), p.grad(), 0));
-                if (n > maxNorm) {
-                    k.scale(p.size(), (float) (maxNorm / n), p.grad(), 0);
-                    clipped = true;
-                }
+                clipped |= action.clip(p);
             }
             return new ClipReport(before, clipped ? GlobalNormClipper.globalNorm(params, k) : before, clipped);
         };
+    }
+
+    /** Each parameter's gradient rescaled on its own: {@code if ‖g_p‖ > τ then g_p ← τ·g_p/‖g_p‖}. */
+    public static GradientClipper perParameterNorm(double maxNorm, MathKernels k) {
+        positive("max-norm", maxNorm);
+        return each(k, p -> {
+            double n = Math.sqrt(k.sumOfSquares(p.size(), p.grad(), 0));
+            if (n > maxNorm) {
+                k.scale(p.size(), (float) (maxNorm / n), p.grad(), 0);
+                return true;
+            }
+            return false;
+        });
     }
 
     /** Element-wise clamp to [−c, c] (Mikolov's RNNLM toolkit, char-rnn). */
     public static GradientClipper value(double c, MathKernels k) {
         positive("clip-value", c);
         float cf = (float) c;
-        return params -> {
-            double before = GlobalNormClipper.globalNorm(params, k);
-            if (!Double.isFinite(before)) {
-                return new ClipReport(before, before, false);
-            }
+        return each(k, p -> {
             boolean clipped = false;
-            for (Parameter p : params) {
-                float[] g = p.grad();
-                for (int i = 0; i < g.length; i++) {
-                    if (g[i] > cf) {
-                        g[i] = cf;
-                        clipped = true;
-                    } else if (g[i] < -cf) {
-                        g[i] = -cf;
-                        clipped = true;
-                    }
+            float[] g = p.grad();
+            for (int i = 0; i < g.length; i++) {
+                if (g[i] > cf) {
+                    g[i] = cf;
+                    clipped = true;
+                } else if (g[i] < -cf) {
+                    g[i] = -cf;
+                    clipped = true;
                 }
             }
-            return new ClipReport(before, clipped ? GlobalNormClipper.globalNorm(params, k) : before, clipped);
-        };
+            return clipped;
+        });
     }
 
     /**
@@ -74,27 +81,20 @@ public final class MoreClippers {
     public static GradientClipper adaptive(double lambda, double eps, MathKernels k) {
         positive("clipping", lambda);
         positive("eps", eps);
-        return params -> {
-            double before = GlobalNormClipper.globalNorm(params, k);
-            if (!Double.isFinite(before)) {
-                return new ClipReport(before, before, false);
-            }
+        return each(k, p -> {
             boolean clipped = false;
-            for (Parameter p : params) {
-                int rows = p.shape().length == 1 ? 1 : p.rows();
-                int cols = p.size() / rows;
-                for (int r = 0; r < rows; r++) {
-                    double gn = Math.sqrt(k.sumOfSquares(cols, p.grad(), r * cols));
-                    double wn = Math.max(Math.sqrt(k.sumOfSquares(cols, p.value(), r * cols)), eps);
-                    double limit = lambda * wn;
-                    if (gn > limit) {
-                        k.scale(cols, (float) (limit / gn), p.grad(), r * cols);
-                        clipped = true;
-                    }
+            int rows = p.shape().length == 1 ? 1 : p.rows();
+            int cols = p.size() / rows;
+            for (int r = 0; r < rows; r++) {
+                double gn = Math.sqrt(k.sumOfSquares(cols, p.grad(), r * cols));
+                double limit = lambda * Math.max(Math.sqrt(k.sumOfSquares(cols, p.value(), r * cols)), eps);
+                if (gn > limit) {
+                    k.scale(cols, (float) (limit / gn), p.grad(), r * cols);
+                    clipped = true;
                 }
             }
-            return new ClipReport(before, clipped ? GlobalNormClipper.globalNorm(params, k) : before, clipped);
-        };
+            return clipped;
+        });
     }
 
     private static void positive(String what, double v) {
