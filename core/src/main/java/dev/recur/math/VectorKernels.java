@@ -1,6 +1,7 @@
 package dev.recur.math;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -435,7 +436,7 @@ final class VectorKernels implements MathKernels {
             }
             case SIGMOID -> {
                 for (; i < upper; i += L) {
-                    FloatVector v = one.div(one.add(FloatVector.fromArray(S, x, xOff + i).neg().lanewise(VectorOperators.EXP)));
+                    FloatVector v = one.div(one.add(exp(FloatVector.fromArray(S, x, xOff + i).neg())));
                     v.intoArray(y, yOff + i);
                     if (d != null) {
                         v.mul(one.sub(v)).intoArray(d, dOff + i);
@@ -466,10 +467,69 @@ final class VectorKernels implements MathKernels {
         }
     }
 
+    // Deterministic e^x. The Vector API's lanewise(EXP) is an intrinsic (SVML) once C2 has compiled a loop and
+    // a scalar Java fallback before; the two differ in the last bits, so results would depend on JIT state
+    // (a resumed run would not reproduce an uninterrupted one). This version uses only +, −, ×, min, max and
+    // integer/bit operations, which IEEE 754 defines exactly, so every execution mode gives the same bits.
+    // Cephes expf: e^x = 2^n · e^r with n = round(x·log2 e), r = x − n·ln 2 (in two parts), e^r by a degree-7
+    // polynomial; about 1 ulp on the whole range. The scalar twin {@link #expReference} is the specification.
+
+    static final float EXP_HI = 88.72283935546875f;   // above: +∞ (e^x overflows float)
+    static final float EXP_LO = -103.972084045410f;   // below: 0 (e^x underflows even as a subnormal)
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    private static final float ROUND = 12582912f;     // 1.5·2²³: adding and subtracting it rounds to an integer
+    private static final float P0 = 1.9875691500e-4f;
+    private static final float P1 = 1.3981999507e-3f;
+    private static final float P2 = 8.3334519073e-3f;
+    private static final float P3 = 4.1665795894e-2f;
+    private static final float P4 = 1.6666665459e-1f;
+    private static final float P5 = 5.0000001201e-1f;
+
+    static FloatVector exp(FloatVector x) {
+        FloatVector xc = x.min(EXP_HI).max(EXP_LO);
+        FloatVector n = xc.mul(LOG2E).add(ROUND).sub(ROUND);
+        FloatVector r = xc.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
+        FloatVector z = r.mul(r);
+        FloatVector p = r.mul(P0).add(P1).mul(r).add(P2).mul(r).add(P3).mul(r).add(P4).mul(r).add(P5)
+                .mul(z).add(r).add(1f);
+        // 2^n as two factors 2^(n>>1)·2^(n−(n>>1)): each stays a normal float over n ∈ [−150, 128].
+        IntVector ni = (IntVector) n.convert(VectorOperators.F2I, 0);
+        IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
+        IntVector n2 = ni.sub(n1);
+        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector e = p.mul(s1).mul(s2);
+        return e.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_HI))
+                .blend(0f, x.compare(VectorOperators.LT, EXP_LO));
+    }
+
+    /** The scalar specification of {@link #exp(FloatVector)}: the same operations in the same order. */
+    static float expReference(float x) {
+        if (Float.isNaN(x)) {
+            return x;
+        }
+        if (x > EXP_HI) {
+            return Float.POSITIVE_INFINITY;
+        }
+        if (x < EXP_LO) {
+            return 0f;
+        }
+        float n = x * LOG2E + ROUND - ROUND;
+        float r = x - n * LN2_HI - n * LN2_LO;
+        float z = r * r;
+        float p = ((((((r * P0 + P1) * r + P2) * r + P3) * r + P4) * r + P5) * z + r) + 1f;
+        int ni = (int) n;
+        int n1 = ni >> 1;
+        int n2 = ni - n1;
+        return p * Float.intBitsToFloat((n1 + 127) << 23) * Float.intBitsToFloat((n2 + 127) << 23);
+    }
+
     /** tanh(x) = sign(x)·(1 − 2/(e^{2|x|} + 1)), exact to float rounding and safe for large |x|. */
     private static FloatVector tanh(FloatVector x, FloatVector one) {
         FloatVector ax = x.abs();
-        FloatVector e = ax.add(ax).lanewise(VectorOperators.EXP);
+        FloatVector e = exp(ax.add(ax));
         FloatVector t = one.sub(one.add(one).div(e.add(one)));
         return t.blend(t.neg(), x.compare(VectorOperators.LT, 0f));
     }
@@ -504,7 +564,7 @@ final class VectorKernels implements MathKernels {
             boolean write = gradScale != 0f;
             int j = 0;
             for (; j < upper; j += L) {
-                FloatVector e = FloatVector.fromArray(S, logits, o + j).sub(mv).lanewise(VectorOperators.EXP);
+                FloatVector e = exp(FloatVector.fromArray(S, logits, o + j).sub(mv));
                 sv = sv.add(e);
             }
             double sum = sv.reduceLanes(VectorOperators.ADD);
@@ -518,8 +578,7 @@ final class VectorKernels implements MathKernels {
                 FloatVector lv = FloatVector.broadcast(S, ls);
                 j = 0;
                 for (; j < upper; j += L) {
-                    FloatVector.fromArray(S, logits, o + j).sub(lv).lanewise(VectorOperators.EXP).mul(gradScale)
-                            .intoArray(logits, o + j);
+                    exp(FloatVector.fromArray(S, logits, o + j).sub(lv)).mul(gradScale).intoArray(logits, o + j);
                 }
                 for (; j < cols; j++) {
                     logits[o + j] = (float) (gradScale * Math.exp(logits[o + j] - logSum));
@@ -552,7 +611,7 @@ final class VectorKernels implements MathKernels {
         FloatVector sv = FloatVector.zero(S);
         int j = 0;
         for (; j < upper; j += L) {
-            FloatVector e = FloatVector.fromArray(S, x, xOff + j).mul(inv).sub(mv).lanewise(VectorOperators.EXP);
+            FloatVector e = exp(FloatVector.fromArray(S, x, xOff + j).mul(inv).sub(mv));
             e.intoArray(out, outOff + j);
             sv = sv.add(e);
         }

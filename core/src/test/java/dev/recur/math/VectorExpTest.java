@@ -1,0 +1,77 @@
+package dev.recur.math;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The vector exp is bit-for-bit its scalar specification (so it cannot depend on whether C2 has compiled the
+ * loop), and within 2 ulp of {@link Math#exp} wherever the result is a normal float.
+ */
+class VectorExpTest {
+
+    static final long SEED = 7L;
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    static float[] inputs() {
+        SplittableRandom r = new SplittableRandom(SEED);
+        int n = 200_000;
+        float[] x = new float[n + 32];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (r.nextDouble() * 220 - 115);      // covers overflow, underflow and subnormals
+        }
+        float[] special = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f,
+            VectorKernels.EXP_HI, Math.nextUp(VectorKernels.EXP_HI), VectorKernels.EXP_LO,
+            Math.nextDown(VectorKernels.EXP_LO), 88.5f, -87.3f, -87.4f, -100f, 1e-30f, -1e-30f, 0.34657359f,
+            -0.34657359f, 1f, -1f, 20f, -20f, Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, 0.5f, -0.5f,
+            2.5f, 3.5f, -2.5f, 44.3614f, 1e-7f, 10f};
+        System.arraycopy(special, 0, x, n, special.length);
+        return x;
+    }
+
+    @Test
+    void vectorExpIsBitIdenticalToItsScalarSpecification() {
+        float[] x = inputs();
+        float[] y = new float[x.length];
+        // several passes so that the loop is also run after C2 has compiled it
+        for (int pass = 0; pass < 5; pass++) {
+            for (int i = 0; i + S.length() <= x.length; i += S.length()) {
+                VectorKernels.exp(FloatVector.fromArray(S, x, i)).intoArray(y, i);
+            }
+            for (int i = 0; i + S.length() <= x.length; i++) {
+                float want = VectorKernels.expReference(x[i]);
+                if (Float.floatToRawIntBits(want) != Float.floatToRawIntBits(y[i])
+                        && !(Float.isNaN(want) && Float.isNaN(y[i]))) {
+                    throw new AssertionError("exp(" + x[i] + "): vector " + y[i] + " vs specification " + want
+                            + " (pass " + pass + ", seed " + SEED + ")");
+                }
+            }
+        }
+    }
+
+    @Test
+    void specificationIsAccurate() {
+        float[] x = inputs();
+        double worst = 0;
+        for (float v : x) {
+            float got = VectorKernels.expReference(v);
+            double want = Math.exp(v);
+            if (Double.isNaN(want)) {
+                assertTrue(Float.isNaN(got), "NaN in, NaN out");
+            } else if (want > Float.MAX_VALUE) {
+                assertEquals(Float.POSITIVE_INFINITY, got, "exp(" + v + ") overflows");
+            } else if (want < Float.MIN_NORMAL) {
+                assertEquals(want, got, Float.MIN_NORMAL, "exp(" + v + ") underflows to a subnormal or 0");
+            } else {
+                double ulps = Math.abs(got - want) / Math.ulp((float) want);
+                worst = Math.max(worst, ulps);
+                assertTrue(ulps <= 2, "exp(" + v + ") = " + got + ", exact " + want + ": " + ulps + " ulp (seed " + SEED + ")");
+            }
+        }
+        assertTrue(worst > 0, "the comparison ran");
+    }
+}
