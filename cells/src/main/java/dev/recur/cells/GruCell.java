@@ -1,5 +1,6 @@
 package dev.recur.cells;
 
+import dev.recur.math.Activation;
 import dev.recur.math.MathKernels;
 import dev.recur.spi.Cell;
 import dev.recur.spi.CellWorkspace;
@@ -115,14 +116,25 @@ public final class GruCell implements Cell {
             for (int row = 0; row < batch; row++) {
                 int go = (rowBase + row) * g3;
                 int so = (rowBase + row) * h;
+                int ho = hpOff + row * h;
+                float[] p = w.p;
+                float[] q = w.q;
+                float[] rr = w.r;
+                float[] zz = w.z;
+                float[] nn = w.n;
                 for (int j = 0; j < h; j++) {
-                    float rv = GateMath.sigmoid(w.p[go + j] + w.q[go + j]);
-                    float zv = GateMath.sigmoid(w.p[go + h + j] + w.q[go + h + j]);
-                    float nv = GateMath.tanh(w.p[go + 2 * h + j] + rv * w.q[go + 2 * h + j]);
-                    w.r[so + j] = rv;
-                    w.z[so + j] = zv;
-                    w.n[so + j] = nv;
-                    w.hs[so + j] = (1 - zv) * nv + zv * hp[hpOff + row * h + j];
+                    rr[so + j] = p[go + j] + q[go + j];
+                    zz[so + j] = p[go + h + j] + q[go + h + j];
+                }
+                k.activate(Activation.SIGMOID, h, rr, so, rr, so, null, 0);
+                k.activate(Activation.SIGMOID, h, zz, so, zz, so, null, 0);
+                for (int j = 0; j < h; j++) {
+                    nn[so + j] = p[go + 2 * h + j] + rr[so + j] * q[go + 2 * h + j];
+                }
+                k.activate(Activation.TANH, h, nn, so, nn, so, null, 0);
+                float[] hs = w.hs;
+                for (int j = 0; j < h; j++) {
+                    hs[so + j] = (1 - zz[so + j]) * nn[so + j] + zz[so + j] * hp[ho + j];
                 }
             }
         }

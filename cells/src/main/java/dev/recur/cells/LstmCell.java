@@ -1,5 +1,6 @@
 package dev.recur.cells;
 
+import dev.recur.math.Activation;
 import dev.recur.math.MathKernels;
 import dev.recur.spi.Cell;
 import dev.recur.spi.CellWorkspace;
@@ -121,21 +122,18 @@ public final class LstmCell implements Cell {
             for (int r = 0; r < batch; r++) {
                 int go = (rowBase + r) * g4;
                 int so = (rowBase + r) * h;
+                int co = cpOff + r * h;
+                // gate non-linearities on the vector kernels: i, f sigmoid; g tanh; o sigmoid
+                k.activate(Activation.SIGMOID, 2 * h, w.gates, go, w.gates, go, null, 0);
+                k.activate(Activation.TANH, h, w.gates, go + 2 * h, w.gates, go + 2 * h, null, 0);
+                k.activate(Activation.SIGMOID, h, w.gates, go + 3 * h, w.gates, go + 3 * h, null, 0);
+                float[] gt = w.gates;
+                float[] cv = w.c;
                 for (int j = 0; j < h; j++) {
-                    float i = GateMath.sigmoid(w.gates[go + j]);
-                    float f = GateMath.sigmoid(w.gates[go + h + j]);
-                    float g = GateMath.tanh(w.gates[go + 2 * h + j]);
-                    float o = GateMath.sigmoid(w.gates[go + 3 * h + j]);
-                    w.gates[go + j] = i;
-                    w.gates[go + h + j] = f;
-                    w.gates[go + 2 * h + j] = g;
-                    w.gates[go + 3 * h + j] = o;
-                    float cv = f * cp[cpOff + r * h + j] + i * g;
-                    float t2 = GateMath.tanh(cv);
-                    w.c[so + j] = cv;
-                    w.tc[so + j] = t2;
-                    w.hs[so + j] = o * t2;
+                    cv[so + j] = gt[go + h + j] * cp[co + j] + gt[go + j] * gt[go + 2 * h + j];
                 }
+                k.activate(Activation.TANH, h, cv, so, w.tc, so, null, 0);
+                k.multiply(h, gt, go + 3 * h, w.tc, so, w.hs, so);
             }
         }
         System.arraycopy(w.hs, 0, outputs, 0, rows * h);
