@@ -77,8 +77,8 @@ public final class ParallelKernels implements MathKernels {
                 }
             } else {
                 int chunk = ((m + parts - 1) / parts + 3) / 4 * 4;
-                int i0 = Math.min(m, part * chunk);
-                int i1 = Math.min(m, i0 + chunk);
+                int i0 = rowBound(part, chunk, m);
+                int i1 = rowBound(part + 1, chunk, m);
                 if (i1 <= i0) {
                     return;
                 }
@@ -90,6 +90,19 @@ public final class ParallelKernels implements MathKernels {
                 }
             }
         }
+    }
+
+    /**
+     * Start of the part-th block of rows: multiples of 4, and a last block of fewer than 4 rows is merged into
+     * the one before it, so no part sees fewer rows than the product has (below 4 rows A·Bᵀ switches to dot
+     * products, whose rounding differs, and split results must equal serial ones).
+     */
+    static int rowBound(int part, int chunk, int m) {
+        if (part == 0) {
+            return 0;
+        }
+        int b = Math.min(m, part * chunk);
+        return m - b < 4 ? m : b;
     }
 
     private void parallel(int kind, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,

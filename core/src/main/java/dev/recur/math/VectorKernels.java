@@ -57,7 +57,7 @@ final class VectorKernels implements MathKernels {
             return;
         }
         if (m >= PACK_MIN_ROWS && n >= STRIP) {
-            gemmPacked(m, n, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, accumulate);
+            gemmPacked(m, n, k, a, aOff, ars, acs, b, bOff, ldb, false, c, cOff, ldc, accumulate);
             return;
         }
         // unpacked: full three-vector strips here, the remaining columns in the narrower kernels
@@ -88,6 +88,13 @@ final class VectorKernels implements MathKernels {
     private static final int STRIP = 3 * L;
     /** Rows from which packing B pays for itself. */
     private static final int PACK_MIN_ROWS = 64;
+    /** Rows from which A·Bᵀ packs B (transposing it) instead of taking dot products. */
+    static final int NT_PACK_MIN_ROWS = 4;
+    /**
+     * Longest summation for which A·Bᵀ packs: beyond it, C would be streamed through k/KC times, while long dot
+     * products amortise their horizontal sums (W's output-layer gradient, k = |V| = 10000: dots are 25% faster).
+     */
+    static final int NT_PACK_MAX_K = 2048;
     private static final int KC = 256;
     private static final int NC_STRIPS = 8;
     /** Per-thread packing buffer (grown once; never on a per-call allocation path after warm-up). */
@@ -101,7 +108,7 @@ final class VectorKernels implements MathKernels {
      * accumulator per element, KC-blocks accumulated through C), so results are identical to it.
      */
     private static void gemmPacked(int m, int n, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff,
-                                   int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+                                   int ldb, boolean bTrans, float[] c, int cOff, int ldc, boolean accumulate) {
         float[] pack = PACK.get();
         int fullStrips = n / STRIP;
         int nPacked = fullStrips * STRIP;
@@ -114,9 +121,13 @@ final class VectorKernels implements MathKernels {
                 // pack B[p0 .. p0+pk) × [j0 .. j0 + strips·STRIP)
                 for (int st = 0; st < strips; st++) {
                     int dst = st * KC * STRIP;
-                    int src = bOff + p0 * ldb + j0 + st * STRIP;
-                    for (int p = 0; p < pk; p++) {
-                        System.arraycopy(b, src + p * ldb, pack, dst + p * STRIP, STRIP);
+                    if (bTrans) {
+                        packTransposed(b, bOff + (j0 + st * STRIP) * ldb + p0, ldb, STRIP, pk, pack, dst);
+                    } else {
+                        int src = bOff + p0 * ldb + j0 + st * STRIP;
+                        for (int p = 0; p < pk; p++) {
+                            System.arraycopy(b, src + p * ldb, pack, dst + p * STRIP, STRIP);
+                        }
                     }
                 }
                 int aBase = aOff + p0 * acs;
@@ -136,8 +147,64 @@ final class VectorKernels implements MathKernels {
             }
         }
         if (nPacked < n) {
-            gemmRowBroadcastUnpacked(m, n - nPacked, k, a, aOff, ars, acs, b, bOff + nPacked, ldb, c, cOff + nPacked,
-                    ldc, accumulate);
+            if (bTrans) {
+                packedTail(m, n - nPacked, k, a, aOff, ars, acs, b, bOff + nPacked * ldb, ldb, c, cOff + nPacked, ldc,
+                        accumulate);
+            } else {
+                gemmRowBroadcastUnpacked(m, n - nPacked, k, a, aOff, ars, acs, b, bOff + nPacked, ldb, c,
+                        cOff + nPacked, ldc, accumulate);
+            }
+        }
+    }
+
+    /** pack[dst + p·STRIP + j] = B[j][p] for j < w, p < pk, where row j of B starts at b[src + j·ldb]. */
+    private static void packTransposed(float[] b, int src, int ldb, int w, int pk, float[] pack, int dst) {
+        for (int j = 0; j < w; j++) {
+            int s = src + j * ldb;
+            for (int p = 0; p < pk; p++) {
+                pack[dst + p * STRIP + j] = b[s + p];
+            }
+        }
+    }
+
+    /** Per-thread scratch rows for the last, partial strip of a transposed-B product. */
+    private static final ThreadLocal<float[]> TAIL = ThreadLocal.withInitial(() -> new float[4 * STRIP]);
+
+    /**
+     * The last w &lt; STRIP columns of C = A·Bᵀ: B's rows packed (transposed) into one zero-padded strip and
+     * multiplied by the same micro-kernels into scratch rows, so every element of C is summed in the same
+     * order as in the full strips (ascending p, one FMA chain, KC-blocks through C) and the result does not
+     * depend on where a column falls.
+     */
+    private static void packedTail(int m, int w, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff,
+                                   int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+        float[] pack = PACK.get();
+        float[] t = TAIL.get();
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int pk = Math.min(KC, k - p0);
+            boolean acc = accumulate || p0 > 0;
+            for (int p = 0; p < pk; p++) {
+                java.util.Arrays.fill(pack, p * STRIP + w, (p + 1) * STRIP, 0f);
+            }
+            packTransposed(b, bOff + p0, ldb, w, pk, pack, 0);
+            int aBase = aOff + p0 * acs;
+            for (int i = 0; i < m; ) {
+                int rows = m - i >= 4 ? 4 : 1;
+                if (acc) {
+                    for (int r = 0; r < rows; r++) {
+                        System.arraycopy(c, cOff + (i + r) * ldc, t, r * STRIP, w);
+                    }
+                }
+                if (rows == 4) {
+                    kernel4x3(pk, a, aBase + i * ars, ars, acs, pack, 0, STRIP, t, 0, STRIP, acc);
+                } else {
+                    kernel1x3(pk, a, aBase + i * ars, acs, pack, 0, STRIP, t, 0, acc);
+                }
+                for (int r = 0; r < rows; r++) {
+                    System.arraycopy(t, r * STRIP, c, cOff + (i + r) * ldc, w);
+                }
+                i += rows;
+            }
         }
     }
 
@@ -270,35 +337,70 @@ final class VectorKernels implements MathKernels {
         c0.intoArray(c, ci);
     }
 
+    /**
+     * C = A·Bᵀ. From 4 rows on and for k up to {@link #NT_PACK_MAX_K}, B is packed transposed and the broadcast
+     * micro-kernels do the work (no horizontal sums; the order of summation is that of A·B). Fewer rows (batch-1
+     * generation with tied weights) and long sums use dot products with deterministic lane sums. The choice
+     * depends on m ≥ 4 and k only, so row/column splits of {@link ParallelKernels} never change it.
+     */
     @Override
     public void gemmNT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                        float[] c, int cOff, int ldc, boolean accumulate) {
+        if (m >= NT_PACK_MIN_ROWS && n >= STRIP && k > 0 && k <= NT_PACK_MAX_K) {
+            gemmPacked(m, n, k, a, aOff, lda, 1, b, bOff, ldb, true, c, cOff, ldc, accumulate);
+            return;
+        }
         int kv = k - k % L;
+        float[] t = LANES.get();
         int i = 0;
         for (; i + 4 <= m; i += 4) {
             int j = 0;
             for (; j + 4 <= n; j += 4) {
-                dot4x4(k, kv, a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, c, cOff + i * ldc + j, ldc, accumulate);
+                dot4x4(k, kv, a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, c, cOff + i * ldc + j, ldc, accumulate, t);
             }
             for (; j < n; j++) {
                 for (int ii = i; ii < i + 4; ii++) {
-                    dot1(k, kv, a, aOff + ii * lda, b, bOff + j * ldb, c, cOff + ii * ldc + j, accumulate);
+                    dot1(k, kv, a, aOff + ii * lda, b, bOff + j * ldb, c, cOff + ii * ldc + j, accumulate, t);
                 }
             }
         }
         for (; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                dot1(k, kv, a, aOff + i * lda, b, bOff + j * ldb, c, cOff + i * ldc + j, accumulate);
-            }
+            rowDots(n, k, kv, b, bOff, ldb, a, aOff + i * lda, c, cOff + i * ldc, accumulate, t);
         }
     }
 
-    private static void dot1(int k, int kv, float[] a, int ai, float[] b, int bj, float[] c, int ci, boolean acc) {
+    /** Scratch for horizontal sums: 4 vectors' lanes (see {@link #sum}). */
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[4 * L]);
+
+    /** out[outOff + r] (+)= row r of M · x for r &lt; rows: four rows at a time, sharing the loads of x. */
+    private static void rowDots(int rows, int k, int kv, float[] mat, int mOff, int ldm, float[] x, int xOff,
+                                float[] out, int outOff, boolean acc, float[] t) {
+        int r = 0;
+        for (; r + 4 <= rows; r += 4) {
+            int m0 = mOff + r * ldm;
+            FloatVector z = FloatVector.zero(S);
+            FloatVector s0 = z, s1 = z, s2 = z, s3 = z;
+            for (int p = 0; p < kv; p += L) {
+                FloatVector xv = FloatVector.fromArray(S, x, xOff + p);
+                s0 = FloatVector.fromArray(S, mat, m0 + p).fma(xv, s0);
+                s1 = FloatVector.fromArray(S, mat, m0 + ldm + p).fma(xv, s1);
+                s2 = FloatVector.fromArray(S, mat, m0 + 2 * ldm + p).fma(xv, s2);
+                s3 = FloatVector.fromArray(S, mat, m0 + 3 * ldm + p).fma(xv, s3);
+            }
+            store4(out, outOff + r, acc, s0, s1, s2, s3, x, xOff, mat, m0, ldm, k, kv, t);
+        }
+        for (; r < rows; r++) {
+            dot1(k, kv, mat, mOff + r * ldm, x, xOff, out, outOff + r, acc, t);
+        }
+    }
+
+    private static void dot1(int k, int kv, float[] a, int ai, float[] b, int bj, float[] c, int ci, boolean acc,
+                             float[] t) {
         FloatVector s = FloatVector.zero(S);
         for (int p = 0; p < kv; p += L) {
             s = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bj + p), s);
         }
-        float r = s.reduceLanes(VectorOperators.ADD);
+        float r = sum(s, t);
         for (int p = kv; p < k; p++) {
             r += a[ai + p] * b[bj + p];
         }
@@ -306,7 +408,7 @@ final class VectorKernels implements MathKernels {
     }
 
     private static void dot4x4(int k, int kv, float[] a, int ai, int lda, float[] b, int bj, int ldb,
-                               float[] c, int ci, int ldc, boolean acc) {
+                               float[] c, int ci, int ldc, boolean acc, float[] t) {
         FloatVector z = FloatVector.zero(S);
         FloatVector s00 = z, s01 = z, s02 = z, s03 = z, s10 = z, s11 = z, s12 = z, s13 = z;
         FloatVector s20 = z, s21 = z, s22 = z, s23 = z, s30 = z, s31 = z, s32 = z, s33 = z;
@@ -324,24 +426,37 @@ final class VectorKernels implements MathKernels {
             x = FloatVector.fromArray(S, a, ai + 3 * lda + p);
             s30 = x.fma(b0, s30); s31 = x.fma(b1, s31); s32 = x.fma(b2, s32); s33 = x.fma(b3, s33);
         }
-        store(c, ci, acc, s00, s01, s02, s03, a, ai, b, bj, ldb, k, kv);
-        store(c, ci + ldc, acc, s10, s11, s12, s13, a, ai + lda, b, bj, ldb, k, kv);
-        store(c, ci + 2 * ldc, acc, s20, s21, s22, s23, a, ai + 2 * lda, b, bj, ldb, k, kv);
-        store(c, ci + 3 * ldc, acc, s30, s31, s32, s33, a, ai + 3 * lda, b, bj, ldb, k, kv);
+        store4(c, ci, acc, s00, s01, s02, s03, a, ai, b, bj, ldb, k, kv, t);
+        store4(c, ci + ldc, acc, s10, s11, s12, s13, a, ai + lda, b, bj, ldb, k, kv, t);
+        store4(c, ci + 2 * ldc, acc, s20, s21, s22, s23, a, ai + 2 * lda, b, bj, ldb, k, kv, t);
+        store4(c, ci + 3 * ldc, acc, s30, s31, s32, s33, a, ai + 3 * lda, b, bj, ldb, k, kv, t);
     }
 
-    private static void store(float[] c, int ci, boolean acc, FloatVector s0, FloatVector s1, FloatVector s2,
-                              FloatVector s3, float[] a, int ai, float[] b, int bj, int ldb, int k, int kv) {
-        float r0 = s0.reduceLanes(VectorOperators.ADD);
-        float r1 = s1.reduceLanes(VectorOperators.ADD);
-        float r2 = s2.reduceLanes(VectorOperators.ADD);
-        float r3 = s3.reduceLanes(VectorOperators.ADD);
+    /**
+     * Finishes four dot products x·y_r (r &lt; 4; y_r starts at y[yj + r·ldy]): lanes of each partial-sum vector
+     * added left to right (the deterministic order of {@link #sum}), then the scalar tail p ≥ kv; stored at
+     * c[ci + r]. The four chains are interleaved so their additions overlap.
+     */
+    private static void store4(float[] c, int ci, boolean acc, FloatVector s0, FloatVector s1,
+                               FloatVector s2, FloatVector s3, float[] x, int xi, float[] y, int yj,
+                               int ldy, int k, int kv, float[] t) {
+        s0.intoArray(t, 0);
+        s1.intoArray(t, L);
+        s2.intoArray(t, 2 * L);
+        s3.intoArray(t, 3 * L);
+        float r0 = t[0], r1 = t[L], r2 = t[2 * L], r3 = t[3 * L];
+        for (int q = 1; q < L; q++) {
+            r0 += t[q];
+            r1 += t[L + q];
+            r2 += t[2 * L + q];
+            r3 += t[3 * L + q];
+        }
         for (int p = kv; p < k; p++) {
-            float av = a[ai + p];
-            r0 += av * b[bj + p];
-            r1 += av * b[bj + ldb + p];
-            r2 += av * b[bj + 2 * ldb + p];
-            r3 += av * b[bj + 3 * ldb + p];
+            float xv = x[xi + p];
+            r0 += xv * y[yj + p];
+            r1 += xv * y[yj + ldy + p];
+            r2 += xv * y[yj + 2 * ldy + p];
+            r3 += xv * y[yj + 3 * ldy + p];
         }
         if (acc) {
             c[ci] += r0; c[ci + 1] += r1; c[ci + 2] += r2; c[ci + 3] += r3;
@@ -353,10 +468,7 @@ final class VectorKernels implements MathKernels {
     @Override
     public void gemv(int m, int n, float[] a, int aOff, int lda, float[] x, int xOff, float[] y, int yOff,
                      boolean accumulate) {
-        int nv = n - n % L;
-        for (int i = 0; i < m; i++) {
-            dot1(n, nv, a, aOff + i * lda, x, xOff, y, yOff + i, accumulate);
-        }
+        rowDots(m, n, n - n % L, a, aOff, lda, x, xOff, y, yOff, accumulate, LANES.get());
     }
 
     // ------------------------------------------------------------------------------------- level 1
@@ -386,6 +498,7 @@ final class VectorKernels implements MathKernels {
 
     @Override
     public double sumOfSquares(int n, float[] x, int xOff) {
+        float[] t = LANES.get();
         // Blocks of float partial sums, folded into a double: accurate enough and fast.
         double total = 0;
         int i = 0;
@@ -397,7 +510,7 @@ final class VectorKernels implements MathKernels {
                 FloatVector v = FloatVector.fromArray(S, x, xOff + i);
                 s = v.fma(v, s);
             }
-            double part = s.reduceLanes(VectorOperators.ADD);
+            double part = sum(s, t);
             for (; i < end; i++) {
                 double v = x[xOff + i];
                 part += v * v;
@@ -467,6 +580,31 @@ final class VectorKernels implements MathKernels {
         }
     }
 
+    // Deterministic horizontal sum. The Vector API leaves the order of reduceLanes(ADD) open, and since JDK 24
+    // C2 on x86-64 adds in a different order than the Java fallback does (JDK-8337062), so results would depend
+    // on JIT state and on the JDK. Here the lanes are stored to a scratch array and added left to right in
+    // scalar code; the dot-product kernels interleave four such chains. (Lane extracts or a rotate-and-add tree
+    // through rearrange were tried: both made the enclosing kernels too large for C2 to inline, and the boxed
+    // vectors made workloads W and C 3-4x slower on JDK 17.)
+
+    static float sum(FloatVector v, float[] scratch) {
+        v.intoArray(scratch, 0);
+        float r = scratch[0];
+        for (int q = 1; q < L; q++) {
+            r += scratch[q];
+        }
+        return r;
+    }
+
+    /** The scalar specification of {@link #sum(FloatVector, float[])}: lanes added left to right. */
+    static float sumReference(float[] lanes) {
+        float t = lanes[0];
+        for (int i = 1; i < lanes.length; i++) {
+            t += lanes[i];
+        }
+        return t;
+    }
+
     // Deterministic e^x. The Vector API's lanewise(EXP) is an intrinsic (SVML) once C2 has compiled a loop and
     // a scalar Java fallback before; the two differ in the last bits, so results would depend on JIT state
     // (a resumed run would not reproduce an uninterrupted one). This version uses only +, −, ×, min, max and
@@ -489,13 +627,15 @@ final class VectorKernels implements MathKernels {
 
     static FloatVector exp(FloatVector x) {
         FloatVector xc = x.min(EXP_HI).max(EXP_LO);
-        FloatVector n = xc.mul(LOG2E).add(ROUND).sub(ROUND);
+        FloatVector t = xc.mul(LOG2E).add(ROUND);        // = 1.5·2²³ + n exactly, n = round(x·log2 e)
+        FloatVector n = t.sub(ROUND);
         FloatVector r = xc.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
         FloatVector z = r.mul(r);
         FloatVector p = r.mul(P0).add(P1).mul(r).add(P2).mul(r).add(P3).mul(r).add(P4).mul(r).add(P5)
                 .mul(z).add(r).add(1f);
         // 2^n as two factors 2^(n>>1)·2^(n−(n>>1)): each stays a normal float over n ∈ [−150, 128].
-        IntVector ni = (IntVector) n.convert(VectorOperators.F2I, 0);
+        // n as an int from the bits of t (a float→int convert is not an intrinsic on JDK 17: 25x slower)
+        IntVector ni = t.reinterpretAsInts().sub(0x4B400000);
         IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
         IntVector n2 = ni.sub(n1);
         FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
@@ -553,6 +693,7 @@ final class VectorKernels implements MathKernels {
     @Override
     public double softmaxCrossEntropy(int rows, int cols, float[] logits, int off, int ld, int[] targets,
                                       int tOff, float gradScale) {
+        float[] lanes = LANES.get();
         double total = 0;
         int upper = S.loopBound(cols);
         for (int r = 0; r < rows; r++) {
@@ -567,7 +708,7 @@ final class VectorKernels implements MathKernels {
                 FloatVector e = exp(FloatVector.fromArray(S, logits, o + j).sub(mv));
                 sv = sv.add(e);
             }
-            double sum = sv.reduceLanes(VectorOperators.ADD);
+            double sum = sum(sv, lanes);
             for (; j < cols; j++) {
                 sum += Math.exp(logits[o + j] - max);
             }
@@ -604,6 +745,7 @@ final class VectorKernels implements MathKernels {
 
     @Override
     public void softmax(int n, float[] x, int xOff, float temperature, float[] out, int outOff) {
+        float[] t = LANES.get();
         float inv = 1f / temperature;
         int upper = S.loopBound(n);
         float max = rowMax(x, xOff, n, upper) * inv;
@@ -615,7 +757,7 @@ final class VectorKernels implements MathKernels {
             e.intoArray(out, outOff + j);
             sv = sv.add(e);
         }
-        double sum = sv.reduceLanes(VectorOperators.ADD);
+        double sum = sum(sv, t);
         for (; j < n; j++) {
             float e = (float) Math.exp(x[xOff + j] * inv - max);
             out[outOff + j] = e;

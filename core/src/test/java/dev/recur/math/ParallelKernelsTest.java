@@ -33,7 +33,8 @@ class ParallelKernelsTest {
     void gemmsAreBitIdenticalToSerial() {
         MathKernels base = Kernels.get();
         SplittableRandom r = new SplittableRandom(SEED);
-        int[][] shapes = {{130, 200, 64}, {7, 1000, 300}, {300, 7, 700}, {64, 97, 129}, {1, 5000, 256}};
+        int[][] shapes = {{130, 200, 64}, {7, 1000, 300}, {300, 7, 700}, {64, 97, 129}, {1, 5000, 256}, {9, 300, 70},
+            {13, 100, 300}, {5, 500, 40}, {3, 200, 50}, {33, 47, 600}};
         for (ComputePool pool : new ComputePool[] {POOL2, POOL3}) {
             ParallelKernels par = new ParallelKernels(base, pool);
             for (int[] s : shapes) {
@@ -74,12 +75,10 @@ class ParallelKernelsTest {
         float[] l2 = logits.clone();
         double a = base.softmaxCrossEntropy(rows, cols, l1, 0, cols, t, 0, 0.01f);
         double b = par.softmaxCrossEntropy(rows, cols, l2, 0, cols, t, 0, 0.01f);
-        // Same arithmetic per row; only the last bits may differ, because the Vector API's EXP is computed by an
-        // intrinsic once compiled and by a scalar fallback before, and the two threads may be at different stages.
-        for (int i = 0; i < l1.length; i++) {
-            assertEquals(l1[i], l2[i], 1e-6 * Math.abs(l1[i]) + 1e-12, "gradient element " + i);
-        }
-        assertEquals(a, b, 1e-6 * Math.abs(a));
+        // Same arithmetic per row (exp and horizontal sums are deterministic), so the gradients are the same bits;
+        // the loss is summed over parts in another order, so only close.
+        assertArrayEquals(l1, l2, "softmax gradients with 2 threads (seed " + SEED + ")");
+        assertEquals(a, b, 1e-9 * Math.abs(a));
     }
 
     @Test

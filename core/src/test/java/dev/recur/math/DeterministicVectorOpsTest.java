@@ -9,10 +9,10 @@ import jdk.incubator.vector.VectorSpecies;
 import org.junit.jupiter.api.Test;
 
 /**
- * The vector exp is bit-for-bit its scalar specification (so it cannot depend on whether C2 has compiled the
+ * The vector exp and horizontal sum are bit-for-bit its scalar specification (so it cannot depend on whether C2 has compiled the
  * loop), and within 2 ulp of {@link Math#exp} wherever the result is a normal float.
  */
-class VectorExpTest {
+class DeterministicVectorOpsTest {
 
     static final long SEED = 7L;
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -49,6 +49,22 @@ class VectorExpTest {
                     throw new AssertionError("exp(" + x[i] + "): vector " + y[i] + " vs specification " + want
                             + " (pass " + pass + ", seed " + SEED + ")");
                 }
+            }
+        }
+    }
+
+    @Test
+    void horizontalSumIsBitIdenticalToLeftToRightAddition() {
+        SplittableRandom r = new SplittableRandom(SEED);
+        float[] lanes = new float[S.length()];
+        for (int trial = 0; trial < 200_000; trial++) {
+            for (int i = 0; i < lanes.length; i++) {
+                lanes[i] = (float) ((r.nextDouble() - 0.5) * Math.pow(10, r.nextInt(8)));
+            }
+            float got = VectorKernels.sum(FloatVector.fromArray(S, lanes, 0), new float[S.length()]);
+            float want = VectorKernels.sumReference(lanes);
+            if (Float.floatToRawIntBits(got) != Float.floatToRawIntBits(want)) {
+                throw new AssertionError("sum differs at trial " + trial + ": " + got + " vs " + want + " (seed " + SEED + ")");
             }
         }
     }
