@@ -70,6 +70,9 @@ final class VectorKernels implements MathKernels {
             int bBase = bOff + p0 * ldb;
             for (int j = 0; j < strips; j += STRIP) {
                 int i = 0;
+                for (; i + 8 <= m; i += 8) {
+                    kernel8x3(pk, a, aBase + i * ars, ars, acs, b, bBase + j, ldb, c, cOff + i * ldc + j, ldc, acc);
+                }
                 for (; i + 4 <= m; i += 4) {
                     kernel4x3(pk, a, aBase + i * ars, ars, acs, b, bBase + j, ldb, c, cOff + i * ldc + j, ldc, acc);
                 }
@@ -132,6 +135,12 @@ final class VectorKernels implements MathKernels {
                 }
                 int aBase = aOff + p0 * acs;
                 int i = 0;
+                for (; i + 8 <= m; i += 8) {
+                    for (int st = 0; st < strips; st++) {
+                        kernel8x3(pk, a, aBase + i * ars, ars, acs, pack, st * KC * STRIP, STRIP, c,
+                                cOff + i * ldc + j0 + st * STRIP, ldc, acc);
+                    }
+                }
                 for (; i + 4 <= m; i += 4) {
                     for (int st = 0; st < strips; st++) {
                         kernel4x3(pk, a, aBase + i * ars, ars, acs, pack, st * KC * STRIP, STRIP, c,
@@ -241,6 +250,79 @@ final class VectorKernels implements MathKernels {
                 }
             }
         }
+    }
+
+    /** 8 rows × 3 vectors: 24 accumulators (of AVX-512's 32 registers), 24 FMAs per 3 loads of B. */
+    private static void kernel8x3(int k, float[] a, int ai, int ars, int acs, float[] b, int bj, int ldb,
+                                  float[] c, int ci, int ldc, boolean acc) {
+        FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32, c40, c41, c42, c50, c51, c52, c60, c61, c62, c70, c71, c72;
+        if (acc) {
+            c00 = FloatVector.fromArray(S, c, ci);
+            c01 = FloatVector.fromArray(S, c, ci + L);
+            c02 = FloatVector.fromArray(S, c, ci + 2 * L);
+            c10 = FloatVector.fromArray(S, c, ci + 1 * ldc);
+            c11 = FloatVector.fromArray(S, c, ci + 1 * ldc + L);
+            c12 = FloatVector.fromArray(S, c, ci + 1 * ldc + 2 * L);
+            c20 = FloatVector.fromArray(S, c, ci + 2 * ldc);
+            c21 = FloatVector.fromArray(S, c, ci + 2 * ldc + L);
+            c22 = FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L);
+            c30 = FloatVector.fromArray(S, c, ci + 3 * ldc);
+            c31 = FloatVector.fromArray(S, c, ci + 3 * ldc + L);
+            c32 = FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L);
+            c40 = FloatVector.fromArray(S, c, ci + 4 * ldc);
+            c41 = FloatVector.fromArray(S, c, ci + 4 * ldc + L);
+            c42 = FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L);
+            c50 = FloatVector.fromArray(S, c, ci + 5 * ldc);
+            c51 = FloatVector.fromArray(S, c, ci + 5 * ldc + L);
+            c52 = FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L);
+            c60 = FloatVector.fromArray(S, c, ci + 6 * ldc);
+            c61 = FloatVector.fromArray(S, c, ci + 6 * ldc + L);
+            c62 = FloatVector.fromArray(S, c, ci + 6 * ldc + 2 * L);
+            c70 = FloatVector.fromArray(S, c, ci + 7 * ldc);
+            c71 = FloatVector.fromArray(S, c, ci + 7 * ldc + L);
+            c72 = FloatVector.fromArray(S, c, ci + 7 * ldc + 2 * L);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c00 = z; c01 = z; c02 = z;
+            c10 = z; c11 = z; c12 = z;
+            c20 = z; c21 = z; c22 = z;
+            c30 = z; c31 = z; c32 = z;
+            c40 = z; c41 = z; c42 = z;
+            c50 = z; c51 = z; c52 = z;
+            c60 = z; c61 = z; c62 = z;
+            c70 = z; c71 = z; c72 = z;
+        }
+        for (int p = 0; p < k; p++) {
+            int bo = bj + p * ldb;
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * L);
+            int ao = ai + p * acs;
+            FloatVector x = FloatVector.broadcast(S, a[ao]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01); c02 = x.fma(b2, c02);
+            x = FloatVector.broadcast(S, a[ao + ars]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11); c12 = x.fma(b2, c12);
+            x = FloatVector.broadcast(S, a[ao + 2 * ars]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21); c22 = x.fma(b2, c22);
+            x = FloatVector.broadcast(S, a[ao + 3 * ars]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31); c32 = x.fma(b2, c32);
+            x = FloatVector.broadcast(S, a[ao + 4 * ars]);
+            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41); c42 = x.fma(b2, c42);
+            x = FloatVector.broadcast(S, a[ao + 5 * ars]);
+            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51); c52 = x.fma(b2, c52);
+            x = FloatVector.broadcast(S, a[ao + 6 * ars]);
+            c60 = x.fma(b0, c60); c61 = x.fma(b1, c61); c62 = x.fma(b2, c62);
+            x = FloatVector.broadcast(S, a[ao + 7 * ars]);
+            c70 = x.fma(b0, c70); c71 = x.fma(b1, c71); c72 = x.fma(b2, c72);
+        }
+        c00.intoArray(c, ci); c01.intoArray(c, ci + L); c02.intoArray(c, ci + 2 * L);
+        c10.intoArray(c, ci + 1 * ldc); c11.intoArray(c, ci + 1 * ldc + L); c12.intoArray(c, ci + 1 * ldc + 2 * L);
+        c20.intoArray(c, ci + 2 * ldc); c21.intoArray(c, ci + 2 * ldc + L); c22.intoArray(c, ci + 2 * ldc + 2 * L);
+        c30.intoArray(c, ci + 3 * ldc); c31.intoArray(c, ci + 3 * ldc + L); c32.intoArray(c, ci + 3 * ldc + 2 * L);
+        c40.intoArray(c, ci + 4 * ldc); c41.intoArray(c, ci + 4 * ldc + L); c42.intoArray(c, ci + 4 * ldc + 2 * L);
+        c50.intoArray(c, ci + 5 * ldc); c51.intoArray(c, ci + 5 * ldc + L); c52.intoArray(c, ci + 5 * ldc + 2 * L);
+        c60.intoArray(c, ci + 6 * ldc); c61.intoArray(c, ci + 6 * ldc + L); c62.intoArray(c, ci + 6 * ldc + 2 * L);
+        c70.intoArray(c, ci + 7 * ldc); c71.intoArray(c, ci + 7 * ldc + L); c72.intoArray(c, ci + 7 * ldc + 2 * L);
     }
 
     private static void kernel4x3(int k, float[] a, int ai, int ars, int acs, float[] b, int bj, int ldb,
