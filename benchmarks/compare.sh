@@ -17,7 +17,7 @@ for w in W C; do
   cat "$out/torch-$w.json"
 done
 for w in W C; do
-  ./recur bench --workload "G-$w" 2>/dev/null > "$out/recur-G-$w-1.json"; cat "$out/recur-G-$w-1.json"
+  for t in 1 2; do ./recur bench --workload "G-$w" --threads "$t" 2>/dev/null > "$out/recur-G-$w-$t.json"; cat "$out/recur-G-$w-$t.json"; done
   $noenv OMP_WAIT_POLICY=PASSIVE $py "$peers/torch/rnnlm_generate.py" --config "$w" --threads 2 --runs 3 | tail -1 > "$out/torch-G-$w.json"
   cat "$out/torch-G-$w.json"
 done
@@ -38,8 +38,8 @@ for w in "WC":
     r1, r2, p = tps(f"recur-{w}-1.json"), tps(f"recur-{w}-2.json"), tps(f"torch-{w}.json")
     print(f"| {w} training tokens/s | {r1:,.0f} | {r2:,.0f} | {p:,.0f} | {max(r1, r2)/p:.2f}x |")
 for w in "WC":
-    r1, p = tps(f"recur-G-{w}-1.json"), tps(f"torch-G-{w}.json")
-    print(f"| G-{w} generation tokens/s | {r1:,.0f} | | {p:,.0f} | {r1/p:.2f}x |")
+    r1, r2, p = tps(f"recur-G-{w}-1.json"), tps(f"recur-G-{w}-2.json"), tps(f"torch-G-{w}.json")
+    print(f"| G-{w} generation tokens/s | {r1:,.0f} | {r2:,.0f} | {p:,.0f} | {max(r1, r2)/p:.2f}x |")
 np_ = {(j["shape"], j["threads"]): j["gflops_median"] for j in lines("numpy-GEMM.json") if "shape" in j}
 for t in (1, 2):
     for j in lines(f"recur-GEMM-{t}.json"):

@@ -5,8 +5,10 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A dedicated pool of {@code threads − 1} daemon workers plus the calling thread, for splitting one kernel
- * call into parts. Idle workers PARK (after a very short spin), so an idle pool costs no CPU — on a
- * 2-vCPU machine spin-waiting threads were measured to slow PyTorch down by 1.7× to 2.8×.
+ * call into parts. Idle workers PARK after a short, bounded spin ({@link #SPIN_NANOS}), so an idle pool
+ * costs no CPU — on a 2-vCPU machine open-ended spin-waiting (OpenMP's default) was measured to slow PyTorch
+ * down by 1.7× to 2.8×. The spin covers the gap between two kernel calls of one training step or between two
+ * generated tokens (a few microseconds), where waking a parked thread would cost more than the work.
  *
  * <p>{@link #invoke} allocates nothing: the task is a caller-owned object. One invoke at a time (the pool
  * belongs to one training or generation thread); it is not reentrant.
@@ -18,7 +20,8 @@ public final class ComputePool implements AutoCloseable {
         void run(int part, int parts);
     }
 
-    private static final int SPINS = 256;
+    /** How long an idle worker (or the waiting caller) spins before it parks. */
+    static final long SPIN_NANOS = Long.getLong("recur.pool.spinMicros", 100L) * 1000L;
 
     private final int threads;
     private final Worker[] workers;
@@ -70,9 +73,9 @@ public final class ComputePool implements AutoCloseable {
         } catch (Throwable e) {
             own = e;
         }
-        int spins = 0;
+        long start = System.nanoTime();
         while (pending.get() != 0) {
-            if (spins++ < SPINS) {
+            if (System.nanoTime() - start < SPIN_NANOS) {
                 Thread.onSpinWait();
             } else {
                 LockSupport.park(this);
@@ -112,13 +115,13 @@ public final class ComputePool implements AutoCloseable {
         @Override
         public void run() {
             while (true) {
-                int spins = 0;
+                long start = System.nanoTime();
                 int g;
                 while ((g = generation) == seen) {
                     if (closed) {
                         return;
                     }
-                    if (spins++ < SPINS) {
+                    if (System.nanoTime() - start < SPIN_NANOS) {
                         Thread.onSpinWait();
                     } else {
                         LockSupport.park(this);

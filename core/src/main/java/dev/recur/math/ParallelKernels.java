@@ -12,7 +12,7 @@ package dev.recur.math;
 public final class ParallelKernels implements MathKernels {
 
     /** Products smaller than this (2·m·n·k) stay serial: dispatch would cost more than it saves. */
-    public static final long THRESHOLD_FLOPS = 1L << 21;
+    public static final long THRESHOLD_FLOPS = 1L << 18;
 
     private final MathKernels base;
     private final ComputePool pool;
