@@ -24,8 +24,10 @@ import picocli.CommandLine.Spec;
 /** {@code recur bench}: the standard workloads on random tokens, one JSON line each. */
 @Command(name = "bench", mixinStandardHelpOptions = true, showDefaultValues = true,
         description = {"Throughput of the standard workloads on random tokens, printed as JSON lines:",
-                "W, C: training tokens/s (median over --steps full steps after 10 warm-up steps);",
-                "G-W, G-C: batch-1 generation tokens/s (median over chunks of 100 tokens, --steps x 50 tokens);",
+                "W, C: training tokens/s (median over --steps full steps after a warm-up of",
+                "  at least 10 steps and --warmup-seconds, for the JIT to settle);",
+                "G-W, G-C: batch-1 generation tokens/s (median over chunks of 100 tokens, --steps x 50 tokens,",
+                "  after at least 5,000 tokens and --warmup-seconds of warm-up);",
                 "GEMM: GFLOP/s of the three reference products."})
 public final class BenchCommand implements Callable<Integer> {
 
@@ -39,6 +41,9 @@ public final class BenchCommand implements Callable<Integer> {
     int threads;
     @Option(names = "--seed", defaultValue = "1", description = "Seed of weights and tokens.")
     long seed;
+    @Option(names = "--warmup-seconds", defaultValue = "5",
+            description = "Minimum warm-up time before timing (besides 10 steps / 5,000 tokens), so the JIT settles.")
+    double warmupSeconds;
 
     private final MathKernels defaultKernels;
 
@@ -51,6 +56,9 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         if (steps < 1 || threads < 1 || threads > 256) {
             throw new UsageException("--steps must be >= 1 and --threads in [1, 256], got " + steps + " and " + threads);
+        }
+        if (!(warmupSeconds >= 0 && warmupSeconds <= 3600)) {
+            throw new UsageException("--warmup-seconds must be in [0, 3600], got " + warmupSeconds);
         }
         if (threads == 1) {
             return run(defaultKernels);
@@ -79,8 +87,9 @@ public final class BenchCommand implements Callable<Integer> {
                 new ElmanCell(w.embedding(), w.hidden(), Activation.TANH, dev.recur.cells.Initialization.UNIFORM, 1.0,
                         seed, k), seed, k);
         Throughput.Result r = w.generation()
-                ? Throughput.generation(model, new TemperatureSampler(1.0, k), 5000, steps * 50, seed)
-                : Throughput.training(model, new Sgd(1.0), new GlobalNormClipper(0.25, k), w, 10, steps, seed);
+                ? Throughput.generation(model, new TemperatureSampler(1.0, k), 5000, warmupNanos(), steps * 50, seed)
+                : Throughput.training(model, new Sgd(1.0), new GlobalNormClipper(0.25, k), w, 10, warmupNanos(), steps,
+                        seed);
         Map<String, Object> m = header(w.name(), k);
         m.put("vocab", w.vocab());
         m.put("embedding", w.embedding());
@@ -94,6 +103,10 @@ public final class BenchCommand implements Callable<Integer> {
         out.println(Json.object(m));
         out.flush();
         return ExitCode.OK;
+    }
+
+    private long warmupNanos() {
+        return (long) (warmupSeconds * 1e9);
     }
 
     private Map<String, Object> header(String name, MathKernels k) {

@@ -21,6 +21,13 @@ public final class Throughput {
     }
 
     /**
+     * The default minimum warm-up time (besides the given number of steps or tokens): C2 compiles (and
+     * sometimes recompiles after a deoptimisation) the vector kernels within the first seconds, and timing
+     * earlier code measures the JIT, not the kernels (the way JMH warms up).
+     */
+    public static final long MIN_WARMUP_NANOS = 5_000_000_000L;
+
+    /**
      * @param medianTokensPerSecond the median over the timed steps (training) or chunks of 100 tokens (generation)
      * @param min                   the slowest
      * @param max                   the fastest
@@ -31,18 +38,17 @@ public final class Throughput {
 
     /** Full training steps: zero gradients, forward, backward, clip, optimizer step. */
     public static Result training(RnnLanguageModel model, Optimizer optimizer, GradientClipper clipper, Workload w,
-                                  int warmup, int steps, long seed) {
+                                  int warmup, long minWarmupNanos, int steps, long seed) {
         int b = w.batch();
         int t = w.bptt();
         List<Parameter> params = model.parameters();
         RnnLanguageModel.Workspace ws = model.newWorkspace(b, t);
         SplittableRandom r = new SplittableRandom(seed);
-        int n = warmup + steps;
         int[] in = new int[t * b];
         int[] tgt = new int[t * b];
         float[] state = model.newState(b);
         double[] tps = new double[steps];
-        for (int s = 0; s < n; s++) {
+        java.util.function.LongSupplier step = () -> {
             for (int i = 0; i < t * b; i++) {
                 in[i] = r.nextInt(w.vocab());
                 tgt[i] = r.nextInt(w.vocab());
@@ -54,22 +60,28 @@ public final class Throughput {
             model.trainWindow(ws, t, 0, in, tgt, state, state);
             clipper.clip(params);
             optimizer.step(params);
-            long dt = System.nanoTime() - t0;
-            if (s >= warmup) {
-                tps[s - warmup] = t * b / (dt / 1e9);
-            }
+            return System.nanoTime() - t0;
+        };
+        long warmStart = System.nanoTime();
+        for (int s = 0; s < warmup || System.nanoTime() - warmStart < minWarmupNanos; s++) {
+            step.getAsLong();
+        }
+        for (int s = 0; s < steps; s++) {
+            tps[s] = t * b / (step.getAsLong() / 1e9);
         }
         return summarize(tps, steps);
     }
 
     /** Batch-1 generation: logits of the last token, sample, feed the sample back; timed in chunks of 100 tokens. */
-    public static Result generation(RnnLanguageModel model, Sampler sampler, int warmupTokens, int tokens, long seed) {
+    public static Result generation(RnnLanguageModel model, Sampler sampler, int warmupTokens, long minWarmupNanos,
+                                    int tokens, long seed) {
         RnnLanguageModel.Workspace ws = model.newWorkspace(1, 1);
         float[] state = model.newState(1);
         float[] logits = new float[model.vocabSize()];
         int[] token = {0};
         SplittableRandom r = new SplittableRandom(seed);
-        for (int i = 0; i < warmupTokens; i++) {
+        long warmStart = System.nanoTime();
+        for (int i = 0; i < warmupTokens || System.nanoTime() - warmStart < minWarmupNanos; i++) {
             model.logitsAfter(ws, 1, token, state, state, logits);
             token[0] = sampler.sample(logits, 0, logits.length, r);
         }
