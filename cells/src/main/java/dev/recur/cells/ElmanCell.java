@@ -166,12 +166,15 @@ public final class ElmanCell implements Cell, dev.recur.spi.StateJacobian {
             System.arraycopy(dStateOut, 0, dh, 0, bh);
         }
         float[] dpre = ws.dpre;
+        // dh(t−1) = dpre(t)·W_hᵀ: W_h transposed once per window, so each step is a plain A·B (no per-step
+        // repacking of W_h); each element is still one FMA chain over ascending k
+        k.transpose(h, h, wH.value(), 0, h, ws.wHt, 0, h);
         for (int t = steps - 1; t >= 0; t--) {
             int off = t * bh;
             k.axpy(bh, 1f, dOutputs, off, dh, 0);
             k.multiply(bh, dh, 0, ws.deriv, off, dpre, off);
             if (t > 0 || dStateIn != null) {
-                k.gemmNT(batch, h, h, dpre, off, h, wH.value(), 0, h, dh, 0, h, false);
+                k.gemmNN(batch, h, h, dpre, off, h, ws.wHt, 0, h, dh, 0, h, false);
             }
         }
         if (dStateIn != null) {
@@ -225,6 +228,8 @@ public final class ElmanCell implements Cell, dev.recur.spi.StateJacobian {
         final float[] deriv;
         final float[] dpre;
         final float[] dh;
+        /** W_hᵀ for the backward recurrence (refreshed at every backward). */
+        final float[] wHt;
         /** Scratch of the diagnostics-only backStep (grown on demand, never on the training path). */
         float[] scaled = new float[0];
 
@@ -238,6 +243,7 @@ public final class ElmanCell implements Cell, dev.recur.spi.StateJacobian {
             deriv = new float[rows * hiddenSize];
             dpre = new float[rows * hiddenSize];
             dh = new float[batch * hiddenSize];
+            wHt = new float[hiddenSize * hiddenSize];
         }
     }
 }

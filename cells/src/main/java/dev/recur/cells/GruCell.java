@@ -69,6 +69,8 @@ public final class GruCell implements Cell {
         final float[] dp;  // [rows × 3H]
         final float[] dq;  // [rows × 3H]
         final float[] dh;
+        /** W_hhᵀ for the backward recurrence (refreshed at every backward). */
+        final float[] wHhT;
 
         Ws(int batch, int maxSteps) {
             super(GruCell.this, batch, maxSteps);
@@ -84,6 +86,7 @@ public final class GruCell implements Cell {
             dp = new float[rows * 3 * h];
             dq = new float[rows * 3 * h];
             dh = new float[batch * h];
+            wHhT = new float[3 * h * h];
         }
 
     }
@@ -155,6 +158,8 @@ public final class GruCell implements Cell {
         } else {
             System.arraycopy(dStateOut, 0, w.dh, 0, batch * h);
         }
+        // dh(t−1) gets dgates(t)·W_hhᵀ: W_hh transposed once per window, so each step is a plain A·B
+        k.transpose(h, g3, wHh.value(), 0, g3, w.wHhT, 0, h);
         for (int t = steps - 1; t >= 0; t--) {
             int rowBase = t * batch;
             float[] hp = t == 0 ? w.h0 : w.hs;
@@ -179,7 +184,7 @@ public final class GruCell implements Cell {
                     w.dh[row * h + j] = dh * zv; // the direct path; the W_hh path is added below
                 }
             }
-            k.gemmNT(batch, h, g3, w.dq, rowBase * g3, g3, wHh.value(), 0, g3, w.dh, 0, h, true);
+            k.gemmNN(batch, h, g3, w.dq, rowBase * g3, g3, w.wHhT, 0, h, w.dh, 0, h, true);
         }
         if (dStateIn != null) {
             System.arraycopy(w.dh, 0, dStateIn, 0, batch * h);

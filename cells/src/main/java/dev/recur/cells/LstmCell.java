@@ -71,6 +71,8 @@ public final class LstmCell implements Cell {
         final float[] hs;    // [rows × H]
         final float[] dpre;  // [rows × 4H]
         final float[] dh;
+        /** W_hhᵀ for the backward recurrence (refreshed at every backward). */
+        final float[] wHhT;
         final float[] dc;
 
         Ws(int batch, int maxSteps) {
@@ -85,6 +87,7 @@ public final class LstmCell implements Cell {
             hs = new float[rows * h];
             dpre = new float[rows * 4 * h];
             dh = new float[batch * h];
+            wHhT = new float[4 * h * h];
             dc = new float[batch * h];
         }
 
@@ -158,6 +161,8 @@ public final class LstmCell implements Cell {
                 w.dc[r * h + j] = dStateOut == null ? 0f : dStateOut[r * 2 * h + h + j];
             }
         }
+        // dh(t−1) gets dgates(t)·W_hhᵀ: W_hh transposed once per window, so each step is a plain A·B
+        k.transpose(h, g4, wHh.value(), 0, g4, w.wHhT, 0, h);
         for (int t = steps - 1; t >= 0; t--) {
             int rowBase = t * batch;
             float[] cp = t == 0 ? w.c0 : w.c;
@@ -180,7 +185,7 @@ public final class LstmCell implements Cell {
                     w.dc[r * h + j] = dc * f;
                 }
             }
-            k.gemmNT(batch, h, g4, w.dpre, rowBase * g4, g4, wHh.value(), 0, g4, w.dh, 0, h, false);
+            k.gemmNN(batch, h, g4, w.dpre, rowBase * g4, g4, w.wHhT, 0, h, w.dh, 0, h, false);
         }
         if (dStateIn != null) {
             for (int r = 0; r < batch; r++) {

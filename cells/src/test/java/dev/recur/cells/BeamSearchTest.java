@@ -93,6 +93,10 @@ class BeamSearchTest {
         assertEquals(best, r.logProb(), 1e-4, "seed " + SEED);
         assertArrayEquals(arg, r.tokens());
         BeamSearch.Result narrow = BeamSearch.search(lm, "ab", length, 1, 0, false);
-        assertTrue(r.logProb() >= narrow.logProb() - 1e-9, "a wider beam is never worse");
+        // batch 1 and batch v² run the same sequence through different kernel paths (scalar vs vector tanh
+        // tails), so "never worse" holds up to float rounding of the evaluation
+        assertTrue(r.logProb() >= narrow.logProb() - 1e-5, "a wider beam is never worse: " + r.logProb() + " "
+                + java.util.Arrays.toString(r.tokens()) + " vs " + narrow.logProb() + " "
+                + java.util.Arrays.toString(narrow.tokens()) + " (seed " + SEED + ")");
     }
 }

@@ -35,6 +35,27 @@ public interface MathKernels {
     void gemmNT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                 float[] c, int cOff, int ldc, boolean accumulate);
 
+    /**
+     * out[j][i] = A[i][j] for A [rows × cols] (leading dimension lda) into out [cols × rows] (leading dimension
+     * ldo): lets a cell turn the A·Bᵀ of a per-step loop into A·B on a matrix transposed once per window.
+     * Pure data movement, so every implementation gives identical results; this one walks 16 × 16 blocks.
+     */
+    default void transpose(int rows, int cols, float[] a, int aOff, int lda, float[] out, int outOff, int ldo) {
+        final int blk = 16;
+        for (int i0 = 0; i0 < rows; i0 += blk) {
+            int i1 = Math.min(rows, i0 + blk);
+            for (int j0 = 0; j0 < cols; j0 += blk) {
+                int j1 = Math.min(cols, j0 + blk);
+                for (int i = i0; i < i1; i++) {
+                    int ai = aOff + i * lda;
+                    for (int j = j0; j < j1; j++) {
+                        out[outOff + j * ldo + i] = a[ai + j];
+                    }
+                }
+            }
+        }
+    }
+
     /** y[m] = A[m×n]·x[n] (or {@code +=}). */
     void gemv(int m, int n, float[] a, int aOff, int lda, float[] x, int xOff, float[] y, int yOff,
               boolean accumulate);

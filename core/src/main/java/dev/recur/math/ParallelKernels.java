@@ -163,6 +163,11 @@ public final class ParallelKernels implements MathKernels {
     }
 
     @Override
+    public void transpose(int rows, int cols, float[] a, int aOff, int lda, float[] out, int outOff, int ldo) {
+        base.transpose(rows, cols, a, aOff, lda, out, outOff, ldo);
+    }
+
+    @Override
     public void gemv(int m, int n, float[] a, int aOff, int lda, float[] x, int xOff, float[] y, int yOff, boolean acc) {
         base.gemv(m, n, a, aOff, lda, x, xOff, y, yOff, acc);
     }

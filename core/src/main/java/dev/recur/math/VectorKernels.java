@@ -285,8 +285,25 @@ final class VectorKernels implements MathKernels {
             int aBase = aOff + p0 * acs;
             int bBase = bOff + p0 * ldb;
             int j = 0;
+            for (; j + 2 * L <= n; j += 2 * L) {
+                int i = 0;
+                for (; i + 8 <= m; i += 8) {
+                    kernel8x2(pk, a, aBase + i * ars, ars, acs, b, bBase + j, ldb, c, cOff + i * ldc + j, ldc, acc);
+                }
+                for (; i + 4 <= m; i += 4) {
+                    kernel4x1(pk, a, aBase + i * ars, ars, acs, b, bBase + j, ldb, c, cOff + i * ldc + j, ldc, acc);
+                    kernel4x1(pk, a, aBase + i * ars, ars, acs, b, bBase + j + L, ldb, c, cOff + i * ldc + j + L, ldc, acc);
+                }
+                for (; i < m; i++) {
+                    kernel1x1(pk, a, aBase + i * ars, acs, b, bBase + j, ldb, c, cOff + i * ldc + j, acc);
+                    kernel1x1(pk, a, aBase + i * ars, acs, b, bBase + j + L, ldb, c, cOff + i * ldc + j + L, acc);
+                }
+            }
             for (; j + L <= n; j += L) {
                 int i = 0;
+                for (; i + 8 <= m; i += 8) {
+                    kernel8x1(pk, a, aBase + i * ars, ars, acs, b, bBase + j, ldb, c, cOff + i * ldc + j, ldc, acc);
+                }
                 for (; i + 4 <= m; i += 4) {
                     kernel4x1(pk, a, aBase + i * ars, ars, acs, b, bBase + j, ldb, c, cOff + i * ldc + j, ldc, acc);
                 }
@@ -301,7 +318,7 @@ final class VectorKernels implements MathKernels {
                     for (int jj = j; jj < n; jj++) {
                         float s = acc ? c[ci + jj] : 0f;
                         for (int p = 0; p < pk; p++) {
-                            s += a[ai + p * acs] * b[bBase + p * ldb + jj];
+                            s = Math.fma(a[ai + p * acs], b[bBase + p * ldb + jj], s); // fused, like the vector lanes
                         }
                         c[ci + jj] = s;
                     }
@@ -466,6 +483,85 @@ final class VectorKernels implements MathKernels {
             c3 = FloatVector.broadcast(S, a[ao + 3 * ars]).fma(bv, c3);
         }
         c0.intoArray(c, ci); c1.intoArray(c, ci + ldc); c2.intoArray(c, ci + 2 * ldc); c3.intoArray(c, ci + 3 * ldc);
+    }
+
+    /** 8 rows × 2 vectors (16 independent FMA chains): the two-vector column tail, e.g. 32 of n = 512. */
+    private static void kernel8x2(int k, float[] a, int ai, int ars, int acs, float[] b, int bj, int ldb,
+                                  float[] c, int ci, int ldc, boolean acc) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+        if (acc) {
+            c00 = FloatVector.fromArray(S, c, ci); c01 = FloatVector.fromArray(S, c, ci + L);
+            c10 = FloatVector.fromArray(S, c, ci + ldc); c11 = FloatVector.fromArray(S, c, ci + ldc + L);
+            c20 = FloatVector.fromArray(S, c, ci + 2 * ldc); c21 = FloatVector.fromArray(S, c, ci + 2 * ldc + L);
+            c30 = FloatVector.fromArray(S, c, ci + 3 * ldc); c31 = FloatVector.fromArray(S, c, ci + 3 * ldc + L);
+            c40 = FloatVector.fromArray(S, c, ci + 4 * ldc); c41 = FloatVector.fromArray(S, c, ci + 4 * ldc + L);
+            c50 = FloatVector.fromArray(S, c, ci + 5 * ldc); c51 = FloatVector.fromArray(S, c, ci + 5 * ldc + L);
+            c60 = FloatVector.fromArray(S, c, ci + 6 * ldc); c61 = FloatVector.fromArray(S, c, ci + 6 * ldc + L);
+            c70 = FloatVector.fromArray(S, c, ci + 7 * ldc); c71 = FloatVector.fromArray(S, c, ci + 7 * ldc + L);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c00 = z; c01 = z; c10 = z; c11 = z; c20 = z; c21 = z; c30 = z; c31 = z;
+            c40 = z; c41 = z; c50 = z; c51 = z; c60 = z; c61 = z; c70 = z; c71 = z;
+        }
+        for (int p = 0; p < k; p++) {
+            int bo = bj + p * ldb;
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+            int ao = ai + p * acs;
+            FloatVector x = FloatVector.broadcast(S, a[ao]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ao + ars]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ao + 2 * ars]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ao + 3 * ars]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[ao + 4 * ars]);
+            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[ao + 5 * ars]);
+            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, a[ao + 6 * ars]);
+            c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, a[ao + 7 * ars]);
+            c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
+        }
+        c00.intoArray(c, ci); c01.intoArray(c, ci + L);
+        c10.intoArray(c, ci + ldc); c11.intoArray(c, ci + ldc + L);
+        c20.intoArray(c, ci + 2 * ldc); c21.intoArray(c, ci + 2 * ldc + L);
+        c30.intoArray(c, ci + 3 * ldc); c31.intoArray(c, ci + 3 * ldc + L);
+        c40.intoArray(c, ci + 4 * ldc); c41.intoArray(c, ci + 4 * ldc + L);
+        c50.intoArray(c, ci + 5 * ldc); c51.intoArray(c, ci + 5 * ldc + L);
+        c60.intoArray(c, ci + 6 * ldc); c61.intoArray(c, ci + 6 * ldc + L);
+        c70.intoArray(c, ci + 7 * ldc); c71.intoArray(c, ci + 7 * ldc + L);
+    }
+
+    /** 8 rows × 1 vector: eight independent FMA chains for the one-vector column tail. */
+    private static void kernel8x1(int k, float[] a, int ai, int ars, int acs, float[] b, int bj, int ldb,
+                                  float[] c, int ci, int ldc, boolean acc) {
+        FloatVector c0, c1, c2, c3, c4, c5, c6, c7;
+        if (acc) {
+            c0 = FloatVector.fromArray(S, c, ci); c1 = FloatVector.fromArray(S, c, ci + ldc);
+            c2 = FloatVector.fromArray(S, c, ci + 2 * ldc); c3 = FloatVector.fromArray(S, c, ci + 3 * ldc);
+            c4 = FloatVector.fromArray(S, c, ci + 4 * ldc); c5 = FloatVector.fromArray(S, c, ci + 5 * ldc);
+            c6 = FloatVector.fromArray(S, c, ci + 6 * ldc); c7 = FloatVector.fromArray(S, c, ci + 7 * ldc);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c0 = z; c1 = z; c2 = z; c3 = z; c4 = z; c5 = z; c6 = z; c7 = z;
+        }
+        for (int p = 0; p < k; p++) {
+            FloatVector bv = FloatVector.fromArray(S, b, bj + p * ldb);
+            int ao = ai + p * acs;
+            c0 = FloatVector.broadcast(S, a[ao]).fma(bv, c0);
+            c1 = FloatVector.broadcast(S, a[ao + ars]).fma(bv, c1);
+            c2 = FloatVector.broadcast(S, a[ao + 2 * ars]).fma(bv, c2);
+            c3 = FloatVector.broadcast(S, a[ao + 3 * ars]).fma(bv, c3);
+            c4 = FloatVector.broadcast(S, a[ao + 4 * ars]).fma(bv, c4);
+            c5 = FloatVector.broadcast(S, a[ao + 5 * ars]).fma(bv, c5);
+            c6 = FloatVector.broadcast(S, a[ao + 6 * ars]).fma(bv, c6);
+            c7 = FloatVector.broadcast(S, a[ao + 7 * ars]).fma(bv, c7);
+        }
+        c0.intoArray(c, ci); c1.intoArray(c, ci + ldc); c2.intoArray(c, ci + 2 * ldc); c3.intoArray(c, ci + 3 * ldc);
+        c4.intoArray(c, ci + 4 * ldc); c5.intoArray(c, ci + 5 * ldc); c6.intoArray(c, ci + 6 * ldc); c7.intoArray(c, ci + 7 * ldc);
     }
 
     private static void kernel1x1(int k, float[] a, int ai, int acs, float[] b, int bj, int ldb,

@@ -12,7 +12,7 @@ class KernelsAgreeTest {
 
     static final long SEED = 42L;
     static final int[] SIZES = {1, 2, 3, 7, 15, 16, 17, 31, 33, 127, 1000};
-    static final int[] DIMS = {1, 2, 3, 5, 16, 17, 33, 49, 50, 67};
+    static final int[] DIMS = {1, 2, 3, 5, 16, 17, 33, 49, 50, 67, 80};
     static MathKernels vec;
     static final MathKernels ref = Kernels.scalar();
 
@@ -81,6 +81,50 @@ class KernelsAgreeTest {
     void gemmNT() {
         checkGemm("gemmNT", (k, m, n, kk, a, lda, b, ldb, c, ldc, acc) ->
                 k.gemmNT(m, n, kk, a, 0, lda, b, 0, ldb, c, 0, ldc, acc), false, true);
+    }
+
+    @Test
+    void transposeMovesEveryElementAndNothingElse() {
+        SplittableRandom r = new SplittableRandom(SEED);
+        for (int rows : new int[] {1, 3, 16, 17, 40}) {
+            for (int cols : new int[] {1, 5, 16, 33}) {
+                int lda = cols + 2;
+                int ldo = rows + 3;
+                float[] a = rnd(rows * lda + 4, r);
+                for (MathKernels k : new MathKernels[] {ref, vec}) {
+                    float[] out = rnd(cols * ldo + 7, r);
+                    float[] before = out.clone();
+                    k.transpose(rows, cols, a, 4, lda, out, 7, ldo);
+                    for (int idx = 0; idx < out.length; idx++) {
+                        int o = idx - 7;
+                        int j = o < 0 ? -1 : o / ldo;
+                        int i = o < 0 ? -1 : o % ldo;
+                        float want = j >= 0 && j < cols && i < rows ? a[4 + i * lda + j] : before[idx];
+                        assertEquals(want, out[idx], k.name() + " transpose " + rows + "x" + cols + " at " + idx);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aTimesTransposedEqualsAProductWithTheTransposeBitForBit() {
+        // the cells' backward recurrences rely on it: A·Bᵀ on the packed path and A·(Bᵀ) materialised agree
+        SplittableRandom r = new SplittableRandom(SEED);
+        for (int[] s : new int[][] {{32, 512, 512}, {32, 400, 1600}, {8, 80, 300}, {4, 33, 17}}) {
+            int m = s[0], n = s[1], kk = s[2];
+            float[] a = rnd(m * kk, r);
+            float[] b = rnd(n * kk, r);
+            float[] bt = new float[kk * n];
+            vec.transpose(n, kk, b, 0, kk, bt, 0, n);
+            float[] c1 = rnd(m * n, r);
+            float[] c2 = c1.clone();
+            vec.gemmNT(m, n, kk, a, 0, kk, b, 0, kk, c1, 0, n, true);
+            vec.gemmNN(m, n, kk, a, 0, kk, bt, 0, n, c2, 0, n, true);
+            for (int i = 0; i < c1.length; i++) {
+                assertEquals(c1[i], c2[i], 0f, "m=" + m + " n=" + n + " k=" + kk + " at " + i + " (seed " + SEED + ")");
+            }
+        }
     }
 
     @Test
