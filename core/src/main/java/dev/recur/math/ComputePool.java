@@ -31,6 +31,8 @@ public final class ComputePool implements AutoCloseable {
     private volatile Task task;
     private volatile Thread caller;
     private volatile Throwable failure;
+    /** Set by the caller before it parks (rechecking afterwards), so workers unpark it only then. */
+    private volatile boolean callerParked;
 
     /** A pool that runs work on {@code threads} threads in total (the caller included). */
     public ComputePool(int threads) {
@@ -65,7 +67,9 @@ public final class ComputePool implements AutoCloseable {
         pending.set(workers.length);
         generation++;
         for (Worker w : workers) {
-            LockSupport.unpark(w);
+            if (w.parked) { // a spinning worker sees the new generation by itself: no unpark (a futex call)
+                LockSupport.unpark(w);
+            }
         }
         Throwable own = null;
         try {
@@ -78,7 +82,11 @@ public final class ComputePool implements AutoCloseable {
             if (System.nanoTime() - start < SPIN_NANOS) {
                 Thread.onSpinWait();
             } else {
-                LockSupport.park(this);
+                callerParked = true;
+                if (pending.get() != 0) {
+                    LockSupport.park(this);
+                }
+                callerParked = false;
             }
         }
         task = null;
@@ -105,6 +113,11 @@ public final class ComputePool implements AutoCloseable {
     private final class Worker extends Thread {
         private final int index;
         private int seen;
+        /**
+         * Set before parking and followed by a re-check of the generation; the caller writes the generation
+         * before it reads this flag, so one of the two always sees the other (no lost wake-up).
+         */
+        volatile boolean parked;
 
         Worker(int index) {
             super("recur-compute-" + index);
@@ -124,7 +137,11 @@ public final class ComputePool implements AutoCloseable {
                     if (System.nanoTime() - start < SPIN_NANOS) {
                         Thread.onSpinWait();
                     } else {
-                        LockSupport.park(this);
+                        parked = true;
+                        if (generation == seen && !closed) {
+                            LockSupport.park(this);
+                        }
+                        parked = false;
                     }
                 }
                 seen = g;
@@ -133,7 +150,7 @@ public final class ComputePool implements AutoCloseable {
                 } catch (Throwable e) {
                     failure = e;
                 }
-                if (pending.decrementAndGet() == 0) {
+                if (pending.decrementAndGet() == 0 && callerParked) {
                     LockSupport.unpark(caller);
                 }
             }

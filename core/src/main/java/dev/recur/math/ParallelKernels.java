@@ -19,6 +19,8 @@ public final class ParallelKernels implements MathKernels {
     private final GemmTask gemm = new GemmTask();
     /** Column splits are aligned to this many floats to keep the micro-kernels' full tiles. */
     private static final int ALIGN = 48;
+    /** ... and to this many for products of 1 to 3 rows (batch-1 generation: 8-vector blocks). */
+    private static final int ALIGN_FEW_ROWS = 128;
 
     public ParallelKernels(MathKernels base, ComputePool pool) {
         this.base = base;
@@ -63,7 +65,8 @@ public final class ParallelKernels implements MathKernels {
         @Override
         public void run(int part, int parts) {
             if (byColumns) {
-                int chunk = ((n + parts - 1) / parts + ALIGN - 1) / ALIGN * ALIGN;
+                int align = m < 4 ? ALIGN_FEW_ROWS : ALIGN;
+                int chunk = ((n + parts - 1) / parts + align - 1) / align * align;
                 int j0 = Math.min(n, part * chunk);
                 int j1 = Math.min(n, j0 + chunk);
                 if (j1 <= j0) {

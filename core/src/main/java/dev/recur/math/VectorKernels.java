@@ -108,9 +108,71 @@ final class VectorKernels implements MathKernels {
             }
         }
         if (wide < n) {
-            gemmRowBroadcastUnpacked(m, n - wide, k, a, aOff, ars, acs, b, bOff + wide, ldb, c, cOff + wide, ldc,
-                    accumulate);
+            for (int i = 0; i < m; i++) {
+                kernel1x8Tail(k, a, aOff + i * ars, acs, b, bOff + wide, ldb, c, cOff + i * ldc + wide, accumulate,
+                        n - wide);
+            }
         }
+    }
+
+    /** Per-thread staging for {@link #kernel1x8Tail}: [0, WIDE) the C row, [WIDE, 2·WIDE) one row of B. */
+    private static final ThreadLocal<float[]> ROW_TAIL = ThreadLocal.withInitial(() -> new float[2 * WIDE]);
+
+    /**
+     * The last {@code cols} &lt; WIDE columns of one row: the 1×8 kernel run over a full WIDE-wide block,
+     * whose lanes past {@code cols} read on into the next row of B (garbage that is never stored). Eight
+     * independent FMA chains instead of one chain per vector and a scalar chain per leftover column (the
+     * output layer of G-C, n = 65, took 3.1 µs per token that way). Rows of B whose block would run past
+     * the end of the array are staged through a scratch row. Each stored element is the same FMA chain over
+     * ascending p as on every other path.
+     */
+    private static void kernel1x8Tail(int k, float[] a, int ai, int acs, float[] b, int bj, int ldb, float[] c, int ci,
+                                      boolean acc, int cols) {
+        float[] t = ROW_TAIL.get();
+        FloatVector c0, c1, c2, c3, c4, c5, c6, c7;
+        if (acc) {
+            System.arraycopy(c, ci, t, 0, cols);
+            c0 = FloatVector.fromArray(S, t, 0);
+            c1 = FloatVector.fromArray(S, t, L);
+            c2 = FloatVector.fromArray(S, t, 2 * L);
+            c3 = FloatVector.fromArray(S, t, 3 * L);
+            c4 = FloatVector.fromArray(S, t, 4 * L);
+            c5 = FloatVector.fromArray(S, t, 5 * L);
+            c6 = FloatVector.fromArray(S, t, 6 * L);
+            c7 = FloatVector.fromArray(S, t, 7 * L);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c0 = z; c1 = z; c2 = z; c3 = z; c4 = z; c5 = z; c6 = z; c7 = z;
+        }
+        int room = b.length - bj - WIDE;
+        int safe = room < 0 ? 0 : Math.min(k, room / ldb + 1);
+        for (int p = 0; p < safe; p++) {
+            int bo = bj + p * ldb;
+            FloatVector x = FloatVector.broadcast(S, a[ai + p * acs]);
+            c0 = x.fma(FloatVector.fromArray(S, b, bo), c0);
+            c1 = x.fma(FloatVector.fromArray(S, b, bo + L), c1);
+            c2 = x.fma(FloatVector.fromArray(S, b, bo + 2 * L), c2);
+            c3 = x.fma(FloatVector.fromArray(S, b, bo + 3 * L), c3);
+            c4 = x.fma(FloatVector.fromArray(S, b, bo + 4 * L), c4);
+            c5 = x.fma(FloatVector.fromArray(S, b, bo + 5 * L), c5);
+            c6 = x.fma(FloatVector.fromArray(S, b, bo + 6 * L), c6);
+            c7 = x.fma(FloatVector.fromArray(S, b, bo + 7 * L), c7);
+        }
+        for (int p = safe; p < k; p++) {
+            System.arraycopy(b, bj + p * ldb, t, WIDE, cols);
+            FloatVector x = FloatVector.broadcast(S, a[ai + p * acs]);
+            c0 = x.fma(FloatVector.fromArray(S, t, WIDE), c0);
+            c1 = x.fma(FloatVector.fromArray(S, t, WIDE + L), c1);
+            c2 = x.fma(FloatVector.fromArray(S, t, WIDE + 2 * L), c2);
+            c3 = x.fma(FloatVector.fromArray(S, t, WIDE + 3 * L), c3);
+            c4 = x.fma(FloatVector.fromArray(S, t, WIDE + 4 * L), c4);
+            c5 = x.fma(FloatVector.fromArray(S, t, WIDE + 5 * L), c5);
+            c6 = x.fma(FloatVector.fromArray(S, t, WIDE + 6 * L), c6);
+            c7 = x.fma(FloatVector.fromArray(S, t, WIDE + 7 * L), c7);
+        }
+        c0.intoArray(t, 0); c1.intoArray(t, L); c2.intoArray(t, 2 * L); c3.intoArray(t, 3 * L);
+        c4.intoArray(t, 4 * L); c5.intoArray(t, 5 * L); c6.intoArray(t, 6 * L); c7.intoArray(t, 7 * L);
+        System.arraycopy(t, 0, c, ci, cols);
     }
 
     private static void kernel1x8(int k, float[] a, int ai, int acs, float[] b, int bj, int ldb, float[] c, int ci,

@@ -98,4 +98,36 @@ class ParallelKernelsTest {
             pool.close();
         }
     }
+
+    @Test
+    void workersThatParkedAreWokenAndNoInvokeIsLost() throws Exception {
+        // alternates back-to-back invokes (workers still spinning) with pauses far beyond the spin (workers
+        // and, for slow parts, the caller parked): every part must run exactly once per invoke, none may hang
+        ComputePool pool = new ComputePool(3);
+        try {
+            java.util.concurrent.atomic.AtomicIntegerArray hits = new java.util.concurrent.atomic.AtomicIntegerArray(3);
+            java.util.SplittableRandom r = new java.util.SplittableRandom(SEED);
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> {
+                for (int i = 0; i < 300; i++) {
+                    int pause = r.nextInt(4); // 0: none, 1: 50 µs, 2: 2 ms, 3: a slow worker part (2 ms)
+                    if (pause == 1) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+                    } else if (pause == 2) {
+                        Thread.sleep(2);
+                    }
+                    pool.invoke((part, parts) -> {
+                        if (pause == 3 && part == 2) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+                        }
+                        hits.incrementAndGet(part);
+                    });
+                }
+            }, "seed " + SEED);
+            for (int p = 0; p < 3; p++) {
+                assertEquals(300, hits.get(p), "part " + p + " (seed " + SEED + ")");
+            }
+        } finally {
+            pool.close();
+        }
+    }
 }
