@@ -32,6 +32,21 @@ class BenchCommandTest {
     }
 
     @Test
+    void gemmPrintsTheThreeReferenceShapes() {
+        CliRunner.Result r = CliRunner.run("bench", "--workload", "GEMM", "--threads", "2", "--warmup-seconds", "0");
+        assertEquals(0, r.code(), r.toString());
+        String[] lines = r.out().strip().split("\n");
+        String[] shapes = {"1024x1024x1024", "1120x10000x256", "32x256x256"};
+        assertEquals(shapes.length, lines.length, r.out());
+        for (int i = 0; i < shapes.length; i++) {
+            JsonObject j = JsonParser.parseString(lines[i]).getAsJsonObject();
+            assertEquals("GEMM", j.get("workload").getAsString());
+            assertEquals(shapes[i], j.get("shape").getAsString());
+            assertTrue(j.get("gflops").getAsDouble() > 0, lines[i]);
+        }
+    }
+
+    @Test
     void badArgumentsAreUsageErrors() {
         CliRunner.Result unknown = CliRunner.run("bench", "--workload", "X", "--warmup-seconds", "0");
         assertEquals(ExitCode.USAGE, unknown.code(), unknown.toString());

@@ -105,8 +105,13 @@ public final class Throughput {
         return new Result(s[s.length / 2], s[0], s[s.length - 1], timed);
     }
 
-    /** GFLOP/s of C = A·B with A [m×k], B [k×n] (median of {@code reps} runs after one warm-up). */
-    public static double gemmGflops(MathKernels k, int m, int n, int kk, int reps, long seed) {
+    /**
+     * GFLOP/s of C = A·B with A [m×k], B [k×n]: the median over at least {@code minReps} products and
+     * {@code minTimedNanos} of timed products, after products for at least {@code minWarmupNanos} (the Vector
+     * API kernels are slow until C2 has compiled them, which can take seconds on a busy 2-vCPU machine).
+     */
+    public static double gemmGflops(MathKernels k, int m, int n, int kk, long minWarmupNanos, long minTimedNanos,
+                                    int minReps, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] a = new float[m * kk];
         float[] b = new float[kk * n];
@@ -117,13 +122,26 @@ public final class Throughput {
         for (int i = 0; i < b.length; i++) {
             b[i] = (float) r.nextDouble();
         }
-        k.gemmNN(m, n, kk, a, 0, kk, b, 0, n, c, 0, n, false);
-        double[] g = new double[reps];
-        for (int i = 0; i < reps; i++) {
+        long start = System.nanoTime();
+        int warm = 0;
+        while (warm < 3 || System.nanoTime() - start < minWarmupNanos) {
+            k.gemmNN(m, n, kk, a, 0, kk, b, 0, n, c, 0, n, false);
+            warm++;
+        }
+        double[] g = new double[Math.max(1, minReps)];
+        int reps = 0;
+        long timed = 0;
+        while (reps < minReps || timed < minTimedNanos) {
             long t0 = System.nanoTime();
             k.gemmNN(m, n, kk, a, 0, kk, b, 0, n, c, 0, n, false);
-            g[i] = 2.0 * m * n * kk / (System.nanoTime() - t0);
+            long dt = System.nanoTime() - t0;
+            timed += dt;
+            if (reps == g.length) {
+                g = Arrays.copyOf(g, 2 * g.length);
+            }
+            g[reps++] = 2.0 * m * n * kk / Math.max(1, dt);
         }
+        g = Arrays.copyOf(g, reps);
         Arrays.sort(g);
         return g[reps / 2];
     }
