@@ -20,7 +20,7 @@ class DeterministicVectorOpsTest {
     static float[] inputs() {
         SplittableRandom r = new SplittableRandom(SEED);
         int n = 200_000;
-        float[] x = new float[n + 32];
+        float[] x = new float[n + 48];
         for (int i = 0; i < n; i++) {
             x[i] = (float) (r.nextDouble() * 220 - 115);      // covers overflow, underflow and subnormals
         }
@@ -28,7 +28,7 @@ class DeterministicVectorOpsTest {
             VectorKernels.EXP_HI, Math.nextUp(VectorKernels.EXP_HI), VectorKernels.EXP_LO,
             Math.nextDown(VectorKernels.EXP_LO), 88.5f, -87.3f, -87.4f, -100f, 1e-30f, -1e-30f, 0.34657359f,
             -0.34657359f, 1f, -1f, 20f, -20f, Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, 0.5f, -0.5f,
-            2.5f, 3.5f, -2.5f, 44.3614f, 1e-7f, 10f};
+            2.5f, 3.5f, -2.5f, 44.3614f, 1e-7f, 10f, 89f, 88.9f, -104.5f, -104.4f, -104.6f, -103.99f};
         System.arraycopy(special, 0, x, n, special.length);
         return x;
     }
