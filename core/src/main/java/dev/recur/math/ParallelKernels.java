@@ -17,8 +17,14 @@ public final class ParallelKernels implements MathKernels {
     private final MathKernels base;
     private final ComputePool pool;
     private final GemmTask gemm = new GemmTask();
-    /** Column splits are aligned to this many floats to keep the micro-kernels' full tiles. */
-    private static final int ALIGN = 48;
+    /**
+     * Column splits are aligned to this many floats (one AVX-512 vector): parts as equal as possible. Aligning
+     * to whole 3-vector strips (48) split n = 512 into 288 + 224 columns and left one thread waiting for the
+     * other on every product of C training; the 1-2 vector tails this leaves run on 8-row kernels.
+     */
+    private static final int ALIGN = 16;
+    /** Products split by columns only when every part gets at least this many (else by rows). */
+    private static final int MIN_COLUMNS_PER_PART = 48;
     /** ... and to this many for products of 1 to 3 rows (batch-1 generation: 8-vector blocks). */
     private static final int ALIGN_FEW_ROWS = 128;
 
@@ -141,7 +147,7 @@ public final class ParallelKernels implements MathKernels {
         if (serial(m, n, k)) {
             base.gemmNN(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
         } else {
-            parallel(NN, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, n >= ALIGN * pool.threads());
+            parallel(NN, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, n >= MIN_COLUMNS_PER_PART * pool.threads());
         }
     }
 
@@ -151,7 +157,7 @@ public final class ParallelKernels implements MathKernels {
         if (serial(m, n, k)) {
             base.gemmTN(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
         } else {
-            parallel(TN, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, n >= ALIGN * pool.threads());
+            parallel(TN, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, n >= MIN_COLUMNS_PER_PART * pool.threads());
         }
     }
 
