@@ -2,9 +2,7 @@ package dev.recur.cli;
 
 import dev.recur.cells.ElmanCell;
 import dev.recur.math.Activation;
-import dev.recur.math.ComputePool;
 import dev.recur.math.MathKernels;
-import dev.recur.math.ParallelKernels;
 import dev.recur.model.RnnLanguageModel;
 import dev.recur.optim.GlobalNormClipper;
 import dev.recur.optim.Sgd;
@@ -61,12 +59,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (!(warmupSeconds >= 0 && warmupSeconds <= 3600)) {
             throw new UsageException("--warmup-seconds must be in [0, 3600], got " + warmupSeconds);
         }
-        if (threads == 1) {
-            return run(defaultKernels);
-        }
-        try (ComputePool pool = new ComputePool(threads)) {
-            return run(new ParallelKernels(defaultKernels, pool));
-        }
+        return ComputeThreads.with(defaultKernels, threads, this::run);
     }
 
     private int run(MathKernels k) {

@@ -30,14 +30,16 @@ public final class EvalCommand implements Callable<Integer> {
     int batch;
     @Option(names = "--bptt", defaultValue = "64", description = "Steps per window (the state is carried across).")
     int bptt;
+    @Option(names = "--threads", defaultValue = "1", description = "Compute threads.")
+    int threads;
 
     private final Plugins plugins;
-    private final MathKernels kernels;
+    private final MathKernels defaultKernels;
 
     @Inject
     EvalCommand(Plugins plugins, MathKernels kernels) {
         this.plugins = plugins;
-        this.kernels = kernels;
+        this.defaultKernels = kernels;
     }
 
     @Override
@@ -45,6 +47,10 @@ public final class EvalCommand implements Callable<Integer> {
         if (batch < 1 || bptt < 1) {
             throw new UsageException("--batch and --bptt must be >= 1, got " + batch + " and " + bptt);
         }
+        return ComputeThreads.with(defaultKernels, threads, this::run);
+    }
+
+    private int run(MathKernels kernels) {
         LanguageModel lm = ModelFiles.load(model, plugins.cellRegistry(), kernels);
         int[] ids = lm.tokenizer().encode(Corpora.read(corpus), lm.vocabulary());
         Evaluation e = Evaluator.evaluate(lm.network(), ids, batch, bptt, corpus.toString());

@@ -37,7 +37,7 @@ public final class InfoCommand implements Callable<Integer> {
                 : "ABSENT (start the JVM with --add-modules jdk.incubator.vector)");
         out.printf("kernels: %s%s%n", kernels.name(),
                 System.getProperty(Kernels.PROPERTY) != null ? " (forced by -D" + Kernels.PROPERTY + ")" : "");
-        out.printf("processors: %d (recur train --threads N splits large matrix products over N threads; default 1)%n",
+        out.printf("processors: %d (--threads N of train, eval, sample and bench splits large matrix products over N threads; default 1)%n",
                 rt.availableProcessors());
         out.printf("max heap: %,d MiB%n", rt.maxMemory() / (1024 * 1024));
         out.flush();

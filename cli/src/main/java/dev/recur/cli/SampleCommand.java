@@ -46,18 +46,25 @@ public final class SampleCommand implements Callable<Integer> {
     boolean stopAtEos;
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the sampling.")
     long seed;
+    @Option(names = "--threads", defaultValue = "1",
+            description = "Compute threads (the same text for any number: the kernels give the same bits).")
+    int threads;
 
     private final Plugins plugins;
-    private final MathKernels kernels;
+    private final MathKernels defaultKernels;
 
     @Inject
     SampleCommand(Plugins plugins, MathKernels kernels) {
         this.plugins = plugins;
-        this.kernels = kernels;
+        this.defaultKernels = kernels;
     }
 
     @Override
     public Integer call() {
+        return ComputeThreads.with(defaultKernels, threads, this::run);
+    }
+
+    private int run(MathKernels kernels) {
         if (length < 0) {
             throw new UsageException("--length must be >= 0, got " + length);
         }

@@ -3,9 +3,7 @@ package dev.recur.cli;
 import dev.recur.io.CheckpointData;
 import dev.recur.io.Checkpoints;
 import dev.recur.io.ModelFiles;
-import dev.recur.math.ComputePool;
 import dev.recur.math.MathKernels;
-import dev.recur.math.ParallelKernels;
 import dev.recur.model.Evaluation;
 import dev.recur.model.Evaluator;
 import dev.recur.model.Generator;
@@ -155,14 +153,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         validateOptions();
-        if (threads == 1) {
-            kernels = defaultKernels;
+        return ComputeThreads.with(defaultKernels, threads, k -> {
+            kernels = k;
             return run();
-        }
-        try (ComputePool pool = new ComputePool(threads)) {
-            kernels = new ParallelKernels(defaultKernels, pool);
-            return run();
-        }
+        });
     }
 
     private int run() {
@@ -268,9 +262,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (!(validFraction > 0 && validFraction < 1)) {
             throw new UsageException("--valid-fraction must be in (0, 1), got " + validFraction);
         }
-        if (threads < 1 || threads > 256) {
-            throw new UsageException("--threads must be in [1, 256], got " + threads);
-        }
+        ComputeThreads.check(threads);
         if (clip != null && !clipper.equals("global-norm")) {
             throw new UsageException("--clip sets max-norm of the global-norm clipper; with --clipper " + clipper
                     + " use --clipper-option");

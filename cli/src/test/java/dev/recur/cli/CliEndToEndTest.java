@@ -172,6 +172,28 @@ class CliEndToEndTest {
     }
 
     @Test
+    void sampleAndEvalGiveTheSameResultsOnTwoThreads() {
+        // hidden 384: the batch-1 W_h product (2·384² flops) is above the parallel threshold, so it is split
+        Path big = dir.resolve("h384.recur");
+        CliRunner.Result t = CliRunner.run("train", "--corpus", corpus.toString(), "--level", "char", "--hidden", "384",
+                "--embedding", "16", "--bptt", "16", "--batch", "8", "--epochs", "1", "--out", big.toString(),
+                "--sample-length", "0", "--seed", "3");
+        assertEquals(0, t.code(), t.toString());
+        String[] sample = {"sample", "--model", big.toString(), "--prime", "the ", "--length", "120", "--seed", "11"};
+        CliRunner.Result s1 = CliRunner.run(concat(sample, "--threads", "1"));
+        CliRunner.Result s2 = CliRunner.run(concat(sample, "--threads", "2"));
+        assertEquals(0, s2.code(), s2.toString());
+        assertEquals(s1.out(), s2.out(), "the same text on 1 and 2 threads (seed 11)");
+        String[] eval = {"eval", "--model", big.toString(), "--corpus", corpus.toString(), "--batch", "4"};
+        CliRunner.Result e1 = CliRunner.run(concat(eval, "--threads", "1"));
+        CliRunner.Result e2 = CliRunner.run(concat(eval, "--threads", "2"));
+        assertEquals(0, e2.code(), e2.toString());
+        assertEquals(e1.out(), e2.out(), "the same perplexity on 1 and 2 threads");
+        assertEquals(ExitCode.USAGE, CliRunner.run(concat(sample, "--threads", "0")).code());
+        assertEquals(ExitCode.USAGE, CliRunner.run(concat(eval, "--threads", "300")).code());
+    }
+
+    @Test
     void beamSearchFromTheCli() {
         String[] base = {"sample", "--model", model.toString(), "--prime", "the", "--length", "6", "--sampler", "beam"};
         CliRunner.Result a = CliRunner.run(concat(base, "--seed", "1", "--sampler-option", "width=4"));
