@@ -374,7 +374,12 @@ final class VectorKernels implements MathKernels {
                 }
             }
             if (j < n) {
-                for (int i = 0; i < m; i++) {
+                int i = 0;
+                for (; i + 8 <= m; i += 8) {
+                    kernel8x1Tail(pk, a, aBase + i * ars, ars, acs, b, bBase + j, ldb, c, cOff + i * ldc + j, ldc, acc,
+                            n - j);
+                }
+                for (; i < m; i++) {
                     int ci = cOff + i * ldc;
                     int ai = aBase + i * ars;
                     for (int jj = j; jj < n; jj++) {
@@ -386,6 +391,58 @@ final class VectorKernels implements MathKernels {
                     }
                 }
             }
+        }
+    }
+
+    /** Per-thread staging for {@link #kernel8x1Tail}: 8 rows of C, then one row of B. */
+    private static final ThreadLocal<float[]> COL_TAIL = ThreadLocal.withInitial(() -> new float[9 * L]);
+
+    /**
+     * The last {@code cols} &lt; L columns of 8 rows: one vector per row whose lanes past {@code cols} read on
+     * into the next row of B (never stored), instead of one scalar FMA chain per element — a single leftover
+     * column (n = 65, C's output layer) cost as much as the 64 others. Rows of B whose vector would run past
+     * the array are staged through a scratch row. Each stored element is the same FMA chain over ascending p.
+     */
+    private static void kernel8x1Tail(int k, float[] a, int ai, int ars, int acs, float[] b, int bj, int ldb,
+                                      float[] c, int ci, int ldc, boolean acc, int cols) {
+        float[] t = COL_TAIL.get();
+        FloatVector c0, c1, c2, c3, c4, c5, c6, c7;
+        if (acc) {
+            for (int r = 0; r < 8; r++) {
+                System.arraycopy(c, ci + r * ldc, t, r * L, cols);
+            }
+            c0 = FloatVector.fromArray(S, t, 0); c1 = FloatVector.fromArray(S, t, L);
+            c2 = FloatVector.fromArray(S, t, 2 * L); c3 = FloatVector.fromArray(S, t, 3 * L);
+            c4 = FloatVector.fromArray(S, t, 4 * L); c5 = FloatVector.fromArray(S, t, 5 * L);
+            c6 = FloatVector.fromArray(S, t, 6 * L); c7 = FloatVector.fromArray(S, t, 7 * L);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c0 = z; c1 = z; c2 = z; c3 = z; c4 = z; c5 = z; c6 = z; c7 = z;
+        }
+        int room = b.length - bj - L;
+        int safe = room < 0 ? 0 : Math.min(k, room / ldb + 1);
+        for (int p = 0; p < k; p++) {
+            FloatVector bv;
+            if (p < safe) {
+                bv = FloatVector.fromArray(S, b, bj + p * ldb);
+            } else {
+                System.arraycopy(b, bj + p * ldb, t, 8 * L, cols);
+                bv = FloatVector.fromArray(S, t, 8 * L);
+            }
+            int ao = ai + p * acs;
+            c0 = FloatVector.broadcast(S, a[ao]).fma(bv, c0);
+            c1 = FloatVector.broadcast(S, a[ao + ars]).fma(bv, c1);
+            c2 = FloatVector.broadcast(S, a[ao + 2 * ars]).fma(bv, c2);
+            c3 = FloatVector.broadcast(S, a[ao + 3 * ars]).fma(bv, c3);
+            c4 = FloatVector.broadcast(S, a[ao + 4 * ars]).fma(bv, c4);
+            c5 = FloatVector.broadcast(S, a[ao + 5 * ars]).fma(bv, c5);
+            c6 = FloatVector.broadcast(S, a[ao + 6 * ars]).fma(bv, c6);
+            c7 = FloatVector.broadcast(S, a[ao + 7 * ars]).fma(bv, c7);
+        }
+        c0.intoArray(t, 0); c1.intoArray(t, L); c2.intoArray(t, 2 * L); c3.intoArray(t, 3 * L);
+        c4.intoArray(t, 4 * L); c5.intoArray(t, 5 * L); c6.intoArray(t, 6 * L); c7.intoArray(t, 7 * L);
+        for (int r = 0; r < 8; r++) {
+            System.arraycopy(t, r * L, c, ci + r * ldc, cols);
         }
     }
 
