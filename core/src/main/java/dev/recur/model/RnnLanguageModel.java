@@ -268,7 +268,13 @@ public final class RnnLanguageModel {
             k.gemmNN(lossRows, h, vocabSize, ws.logits, 0, vocabSize, embedding.value(), 0, h, dTop, first * h, h, false);
         } else {
             k.gemmTN(h, vocabSize, lossRows, top, first * h, h, ws.logits, 0, vocabSize, outWeight.grad(), 0, vocabSize, true);
-            k.gemmNT(lossRows, h, vocabSize, ws.logits, 0, vocabSize, outWeight.value(), 0, vocabSize, dTop, first * h, h, false);
+            // dTop = dLogits·Uᵀ as a product with Uᵀ transposed once per window: the packed A·B kernels instead of
+            // |V|-long dot products that stream all of U once per four rows (W: 70 ms of a 196 ms step)
+            if (ws.outWeightT == null) {
+                ws.outWeightT = new float[vocabSize * h];
+            }
+            k.transpose(h, vocabSize, outWeight.value(), 0, vocabSize, ws.outWeightT, 0, h);
+            k.gemmNN(lossRows, h, vocabSize, ws.logits, 0, vocabSize, ws.outWeightT, 0, h, dTop, first * h, h, false);
         }
         k.sumRows(lossRows, vocabSize, ws.logits, 0, vocabSize, outBias.grad(), 0);
         if (dropout > 0) {
@@ -425,6 +431,8 @@ public final class RnnLanguageModel {
         private final float[][] stateIn;
         private final float[][] stateOut;
         private final CellWorkspace[] cellWs;
+        /** Uᵀ [V × H] for the backward pass of an untied output layer (allocated at the first training window). */
+        private float[] outWeightT;
 
         private Workspace(int batch, int maxSteps) {
             if (batch < 1 || maxSteps < 1) {
