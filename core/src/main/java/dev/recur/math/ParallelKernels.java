@@ -171,9 +171,77 @@ public final class ParallelKernels implements MathKernels {
         }
     }
 
+    /** Memory-bound passes over at least this many elements are split too (W: 11.2 M logits per window). */
+    static final long THRESHOLD_ELEMENTS = 1L << 18;
+
+    private static final int ADD_ROW_VECTOR = 0;
+    private static final int SUM_ROWS = 1;
+    private static final int TRANSPOSE = 2;
+
+    /**
+     * Bias add (split by rows), column sums (split by columns: each column still summed over ascending rows)
+     * and transpose (split by source columns, i.e. by rows of the result): the same bits as serially.
+     */
+    private final class PassTask implements ComputePool.Task {
+        int kind;
+        int rows;
+        int cols;
+        float[] a;
+        int aOff;
+        int lda;
+        float[] out;
+        int outOff;
+        int ldo;
+
+        @Override
+        public void run(int part, int parts) {
+            int n = kind == ADD_ROW_VECTOR ? rows : cols;
+            int chunk = ((n + parts - 1) / parts + ALIGN - 1) / ALIGN * ALIGN;
+            int s0 = Math.min(n, part * chunk);
+            int s1 = Math.min(n, s0 + chunk);
+            if (s1 <= s0) {
+                return;
+            }
+            switch (kind) {
+                case ADD_ROW_VECTOR -> base.addRowVector(s1 - s0, cols, a, aOff, out, outOff + s0 * ldo, ldo);
+                case SUM_ROWS -> base.sumRows(rows, s1 - s0, a, aOff + s0, lda, out, outOff + s0);
+                default -> base.transpose(rows, s1 - s0, a, aOff + s0, lda, out, outOff + s0 * ldo, ldo);
+            }
+        }
+    }
+
+    private final PassTask pass = new PassTask();
+
+    private void pass(int kind, int rows, int cols, float[] a, int aOff, int lda, float[] out, int outOff, int ldo) {
+        PassTask t = pass;
+        t.kind = kind;
+        t.rows = rows;
+        t.cols = cols;
+        t.a = a;
+        t.aOff = aOff;
+        t.lda = lda;
+        t.out = out;
+        t.outOff = outOff;
+        t.ldo = ldo;
+        try {
+            pool.invoke(t);
+        } finally {
+            t.a = null;
+            t.out = null;
+        }
+    }
+
+    private boolean serialPass(int rows, int cols, int splitDim) {
+        return pool.threads() == 1 || (long) rows * cols < THRESHOLD_ELEMENTS || splitDim < 2 * ALIGN;
+    }
+
     @Override
     public void transpose(int rows, int cols, float[] a, int aOff, int lda, float[] out, int outOff, int ldo) {
-        base.transpose(rows, cols, a, aOff, lda, out, outOff, ldo);
+        if (serialPass(rows, cols, cols)) {
+            base.transpose(rows, cols, a, aOff, lda, out, outOff, ldo);
+        } else {
+            pass(TRANSPOSE, rows, cols, a, aOff, lda, out, outOff, ldo);
+        }
     }
 
     @Override
@@ -208,12 +276,20 @@ public final class ParallelKernels implements MathKernels {
 
     @Override
     public void addRowVector(int rows, int cols, float[] v, int vOff, float[] c, int cOff, int ldc) {
-        base.addRowVector(rows, cols, v, vOff, c, cOff, ldc);
+        if (serialPass(rows, cols, rows)) {
+            base.addRowVector(rows, cols, v, vOff, c, cOff, ldc);
+        } else {
+            pass(ADD_ROW_VECTOR, rows, cols, v, vOff, 0, c, cOff, ldc);
+        }
     }
 
     @Override
     public void sumRows(int rows, int cols, float[] a, int aOff, int lda, float[] out, int outOff) {
-        base.sumRows(rows, cols, a, aOff, lda, out, outOff);
+        if (serialPass(rows, cols, cols)) {
+            base.sumRows(rows, cols, a, aOff, lda, out, outOff);
+        } else {
+            pass(SUM_ROWS, rows, cols, a, aOff, lda, out, outOff, 0);
+        }
     }
 
     /** Row-split softmax + cross-entropy; each part's loss lands in its own slot. */

@@ -61,6 +61,36 @@ class ParallelKernelsTest {
     }
 
     @Test
+    void splitPassesAreBitIdenticalToSerial() {
+        // bias add, column sums and transpose above the element threshold, with offsets and leading dimensions
+        MathKernels base = Kernels.get();
+        SplittableRandom r = new SplittableRandom(SEED);
+        for (ComputePool pool : new ComputePool[] {POOL2, POOL3}) {
+            ParallelKernels par = new ParallelKernels(base, pool);
+            for (int[] s : new int[][] {{700, 1001}, {2048, 130}, {130, 2049}, {512, 512}}) {
+                int rows = s[0], cols = s[1], ld = cols + 5;
+                float[] a = rnd(rows * ld + 3, r);
+                float[] v = rnd(cols + 2, r);
+                float[] c0 = rnd(rows * ld + 3, r);
+                float[] c1 = c0.clone();
+                base.addRowVector(rows, cols, v, 2, c0, 3, ld);
+                par.addRowVector(rows, cols, v, 2, c1, 3, ld);
+                assertArrayEquals(c0, c1, "addRowVector " + rows + "x" + cols + " threads " + pool.threads());
+                float[] o0 = rnd(cols + 4, r);
+                float[] o1 = o0.clone();
+                base.sumRows(rows, cols, a, 3, ld, o0, 4);
+                par.sumRows(rows, cols, a, 3, ld, o1, 4);
+                assertArrayEquals(o0, o1, "sumRows " + rows + "x" + cols + " threads " + pool.threads());
+                float[] t0 = rnd(cols * (rows + 2) + 1, r);
+                float[] t1 = t0.clone();
+                base.transpose(rows, cols, a, 3, ld, t0, 1, rows + 2);
+                par.transpose(rows, cols, a, 3, ld, t1, 1, rows + 2);
+                assertArrayEquals(t0, t1, "transpose " + rows + "x" + cols + " threads " + pool.threads());
+            }
+        }
+    }
+
+    @Test
     void softmaxGradientsAreIdenticalAndLossClose() {
         MathKernels base = Kernels.get();
         ParallelKernels par = new ParallelKernels(base, POOL2);
