@@ -18,6 +18,8 @@ final class VectorKernels implements MathKernels {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Int lanes of the same vector size: a constant target for exp's bit casts (see {@link #exp}). */
+    private static final VectorSpecies<Integer> IS = S.withLanes(int.class);
 
     @Override
     public String name() {
@@ -1016,11 +1018,13 @@ final class VectorKernels implements MathKernels {
                 .mul(z).add(r).add(1f);
         // 2^n as two factors 2^(n>>1)·2^(n−(n>>1)): each stays a normal float over n ∈ [−150, 128].
         // n as an int from the bits of t (a float→int convert is not an intrinsic on JDK 17: 25x slower)
-        IntVector ni = t.reinterpretAsInts().sub(0x4B400000);
+        IntVector ni = ((IntVector) t.convertShape(VectorOperators.REINTERPRET_F2I, IS, 0)).sub(0x4B400000);
         IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
         IntVector n2 = ni.sub(n1);
-        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s1 = (FloatVector) n1.add(127).lanewise(VectorOperators.LSHL, 23)
+                .convertShape(VectorOperators.REINTERPRET_I2F, S, 0);
+        FloatVector s2 = (FloatVector) n2.add(127).lanewise(VectorOperators.LSHL, 23)
+                .convertShape(VectorOperators.REINTERPRET_I2F, S, 0);
         return p.mul(s1).mul(s2);
     }
 
@@ -1065,9 +1069,11 @@ final class VectorKernels implements MathKernels {
     // -------------------------------------------------------------------------------------- softmax
 
     /*
-     * The two exp loops of softmaxCrossEntropy live in their own small methods: inlined into one large method,
-     * C2 gave up inlining exp at one of the call sites, and the non-inlined exp then ran on boxed vectors
-     * (JFR of W: 15 % of all samples in the Vector API's Java fallback, after warm-up).
+     * softmaxCrossEntropy computes each e^(x − max) once: the training pass stores them in place while summing,
+     * then scales the row by gradScale/Σ. One exp loop per row instead of two halves the exp work, and — what
+     * mattered more on JDK 17 — keeps the compiled method small enough for C2 to intrinsify exp's reinterpret
+     * casts (with two exp loops inlined, JFR showed them in the Java fallback, a ByteBuffer per vector).
+     * The loops live in their own small methods.
      */
 
     /** Σ_j e^(x[o + j] − max) over j &lt; upper (a multiple of L), lanes summed left to right. */
@@ -1080,12 +1086,16 @@ final class VectorKernels implements MathKernels {
         return sum(sv, lanes);
     }
 
-    /** x[o + j] = scale · e^(x[o + j] − shift) over j &lt; upper (a multiple of L). */
-    private static void expScaled(float[] x, int o, int upper, float shift, float scale) {
-        FloatVector lv = FloatVector.broadcast(S, shift);
+    /** x[o + j] = e^(x[o + j] − max) over j &lt; upper (a multiple of L); returns their sum as {@link #expSum}. */
+    private static double expStore(float[] x, int o, int upper, float max, float[] lanes) {
+        FloatVector mv = FloatVector.broadcast(S, max);
+        FloatVector sv = FloatVector.zero(S);
         for (int j = 0; j < upper; j += L) {
-            exp(FloatVector.fromArray(S, x, o + j).sub(lv)).mul(scale).intoArray(x, o + j);
+            FloatVector e = exp(FloatVector.fromArray(S, x, o + j).sub(mv));
+            e.intoArray(x, o + j);
+            sv = sv.add(e);
         }
+        return sum(sv, lanes);
     }
 
     @Override
@@ -1094,23 +1104,29 @@ final class VectorKernels implements MathKernels {
         float[] lanes = LANES.get();
         double total = 0;
         int upper = S.loopBound(cols);
+        boolean write = gradScale != 0f;
         for (int r = 0; r < rows; r++) {
             int o = off + r * ld;
             int t = targets[tOff + r];
             float max = rowMax(logits, o, cols, upper);
-            boolean write = gradScale != 0f;
-            double sum = expSum(logits, o, upper, max, lanes);
-            int j = upper;
-            for (; j < cols; j++) {
-                sum += Math.exp(logits[o + j] - max);
-            }
-            double logSum = Math.log(sum) + max;
-            total += logSum - logits[o + t];
+            float target = logits[o + t];
+            double sum;
             if (write) {
-                expScaled(logits, o, upper, (float) logSum, gradScale);
-                for (j = upper; j < cols; j++) {
-                    logits[o + j] = (float) (gradScale * Math.exp(logits[o + j] - logSum));
+                sum = expStore(logits, o, upper, max, lanes);
+                for (int j = upper; j < cols; j++) {
+                    float e = (float) Math.exp(logits[o + j] - max);
+                    logits[o + j] = e;
+                    sum += e;
                 }
+            } else {
+                sum = expSum(logits, o, upper, max, lanes);
+                for (int j = upper; j < cols; j++) {
+                    sum += Math.exp(logits[o + j] - max);
+                }
+            }
+            total += Math.log(sum) + max - target;
+            if (write) {
+                scale(cols, (float) (gradScale / sum), logits, o);
                 logits[o + t] -= gradScale;
             }
         }
