@@ -139,12 +139,11 @@ public final class ElmanCell implements Cell, dev.recur.spi.StateJacobian {
         float[] hs = ws.hs;
         for (int t = 0; t < steps; t++) {
             int off = t * batch * h;
-            if (t == 0) {
-                k.gemmNN(batch, h, h, ws.h0, 0, h, wH.value(), 0, h, pre, off, h, true);
-            } else {
-                k.gemmNN(batch, h, h, hs, off - batch * h, h, wH.value(), 0, h, pre, off, h, true);
-            }
-            k.activate(activation, batch * h, pre, off, hs, off, ws.deriv, off);
+            // h(t) = σ(pre(t) + h(t−1)·W_h), the activation fused into the product (each thread activates its columns)
+            float[] prev = t == 0 ? ws.h0 : hs;
+            int prevOff = t == 0 ? 0 : off - batch * h;
+            k.gemmNNActivate(batch, h, h, prev, prevOff, h, wH.value(), 0, h, pre, off, h, true, activation, hs, off,
+                    ws.deriv, off);
         }
         System.arraycopy(hs, 0, outputs, 0, rows * h);
         System.arraycopy(hs, (steps - 1) * batch * h, stateOut, 0, batch * h);
@@ -169,15 +168,17 @@ public final class ElmanCell implements Cell, dev.recur.spi.StateJacobian {
         // dh(t−1) = dpre(t)·W_hᵀ: W_h transposed once per window, so each step is a plain A·B (no per-step
         // repacking of W_h); each element is still one FMA chain over ascending k
         k.transpose(h, h, wH.value(), 0, h, ws.wHt, 0, h);
-        for (int t = steps - 1; t >= 0; t--) {
-            int off = t * bh;
-            k.axpy(bh, 1f, dOutputs, off, dh, 0);
-            k.multiply(bh, dh, 0, ws.deriv, off, dpre, off);
-            if (t > 0 || dStateIn != null) {
-                k.gemmNN(batch, h, h, dpre, off, h, ws.wHt, 0, h, dh, 0, h, false);
-            }
+        // dpre(t) = (dh(t) + dOut(t)) ⊙ σ'(pre(t)), where dh(t) = dpre(t+1)·W_hᵀ (dStateOut at the last step):
+        // each step's element-wise part is fused into the product before it (each thread its own columns)
+        int last = (steps - 1) * bh;
+        k.addMultiplyBlock(batch, h, h, dh, 0, dOutputs, last, ws.deriv, last, dpre, last);
+        for (int t = steps - 1; t > 0; t--) {
+            int prev = (t - 1) * bh;
+            k.gemmNNAddMultiply(batch, h, h, dpre, t * bh, h, ws.wHt, 0, h, dh, 0, h, dOutputs, prev, ws.deriv, prev,
+                    dpre, prev);
         }
         if (dStateIn != null) {
+            k.gemmNN(batch, h, h, dpre, 0, h, ws.wHt, 0, h, dh, 0, h, false);
             System.arraycopy(dh, 0, dStateIn, 0, bh);
         }
         // parameter gradients over the whole window

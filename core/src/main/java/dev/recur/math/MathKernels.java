@@ -77,6 +77,59 @@ public interface MathKernels {
      */
     void activate(Activation act, int n, float[] x, int xOff, float[] y, int yOff, float[] d, int dOff);
 
+    /**
+     * One forward step of an Elman-style recurrence: C[m×n] = A·B (or {@code +=}) as {@link #gemmNN}, then
+     * y = σ(C) and, when {@code d != null}, d = σ'(C) over the same m × n block (y and d with leading
+     * dimension ldc; y may alias C). The same bits as the two calls one after the other (activations are
+     * element-wise and position-independent); implementations may fuse them, e.g. so that each thread
+     * activates the columns it computed while they are still in its cache.
+     */
+    default void gemmNNActivate(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                float[] c, int cOff, int ldc, boolean accumulate, Activation act, float[] y, int yOff,
+                                float[] d, int dOff) {
+        gemmNN(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        activateBlock(m, n, ldc, act, c, cOff, y, yOff, d, dOff);
+    }
+
+    /** {@link #activate} over an m × n block whose rows are ld apart (in x, y and d alike). */
+    default void activateBlock(int m, int n, int ld, Activation act, float[] x, int xOff, float[] y, int yOff, float[] d,
+                               int dOff) {
+        if (ld == n) {
+            activate(act, m * n, x, xOff, y, yOff, d, dOff);
+            return;
+        }
+        for (int i = 0; i < m; i++) {
+            activate(act, n, x, xOff + i * ld, y, yOff + i * ld, d, d == null ? 0 : dOff + i * ld);
+        }
+    }
+
+    /**
+     * One backward step of an Elman-style recurrence: C[m×n] = A·B (overwritten) as {@link #gemmNN}, then
+     * e = (C + g) ⊙ s element-wise over the same block (g, s and e with leading dimension ldc): the gradient
+     * dh(t−1) = dpre(t)·W_hᵀ followed by dpre(t−1) = (dh(t−1) + dOut(t−1)) ⊙ σ'(pre(t−1)). The same bits as
+     * {@link #gemmNN}, {@link #axpy} with α = 1 and {@link #multiply} one after the other.
+     */
+    default void gemmNNAddMultiply(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                   float[] c, int cOff, int ldc, float[] g, int gOff, float[] s, int sOff, float[] e,
+                                   int eOff) {
+        gemmNN(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, false);
+        addMultiplyBlock(m, n, ldc, c, cOff, g, gOff, s, sOff, e, eOff);
+    }
+
+    /** c += g, then e = c ⊙ s, over an m × n block whose rows are ld apart in every array. */
+    default void addMultiplyBlock(int m, int n, int ld, float[] c, int cOff, float[] g, int gOff, float[] s, int sOff,
+                                  float[] e, int eOff) {
+        if (ld == n) {
+            axpy(m * n, 1f, g, gOff, c, cOff);
+            multiply(m * n, c, cOff, s, sOff, e, eOff);
+            return;
+        }
+        for (int i = 0; i < m; i++) {
+            axpy(n, 1f, g, gOff + i * ld, c, cOff + i * ld);
+            multiply(n, c, cOff + i * ld, s, sOff + i * ld, e, eOff + i * ld);
+        }
+    }
+
     /** Each of the {@code rows} rows of C (leading dimension ldc) += v[0..cols). */
     void addRowVector(int rows, int cols, float[] v, int vOff, float[] c, int cOff, int ldc);
 

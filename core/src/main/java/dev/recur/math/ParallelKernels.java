@@ -67,6 +67,17 @@ public final class ParallelKernels implements MathKernels {
         int ldc;
         boolean acc;
         boolean byColumns;
+        /** What each part does to the block it computed, while it is still in its cache (NONE for a plain product). */
+        int epilogue;
+        Activation act;
+        float[] y;
+        int yOff;
+        float[] d;
+        int dOff;
+        float[] g;
+        int gOff;
+        float[] e;
+        int eOff;
 
         @Override
         public void run(int part, int parts) {
@@ -84,6 +95,7 @@ public final class ParallelKernels implements MathKernels {
                     case TN -> base.gemmTN(m, w, k, a, aOff, lda, b, bOff + j0, ldb, c, cOff + j0, ldc, acc);
                     default -> base.gemmNT(m, w, k, a, aOff, lda, b, bOff + j0 * ldb, ldb, c, cOff + j0, ldc, acc);
                 }
+                epilogue(m, w, j0);
             } else {
                 int chunk = ((m + parts - 1) / parts + 3) / 4 * 4;
                 int i0 = rowBound(part, chunk, m);
@@ -97,9 +109,26 @@ public final class ParallelKernels implements MathKernels {
                     case TN -> base.gemmTN(h, n, k, a, aOff + i0, lda, b, bOff, ldb, c, cOff + i0 * ldc, ldc, acc);
                     default -> base.gemmNT(h, n, k, a, aOff + i0 * lda, lda, b, bOff, ldb, c, cOff + i0 * ldc, ldc, acc);
                 }
+                epilogue(h, n, i0 * ldc);
+            }
+        }
+
+        /** The epilogue over this part's rows × columns block, which starts {@code at} elements into C (and y, d, g, e). */
+        private void epilogue(int rows, int cols, int at) {
+            switch (epilogue) {
+                case ACTIVATE -> base.activateBlock(rows, cols, ldc, act, c, cOff + at, y, yOff + at, d,
+                        d == null ? 0 : dOff + at);
+                case ADD_MULTIPLY -> base.addMultiplyBlock(rows, cols, ldc, c, cOff + at, g, gOff + at, d, dOff + at,
+                        e, eOff + at);
+                default -> {
+                }
             }
         }
     }
+
+    private static final int NONE = 0;
+    private static final int ACTIVATE = 1;
+    private static final int ADD_MULTIPLY = 2;
 
     /**
      * Start of the part-th block of rows: multiples of 4, and a last block of fewer than 4 rows is merged into
@@ -138,7 +167,57 @@ public final class ParallelKernels implements MathKernels {
             t.a = null;
             t.b = null;
             t.c = null;
+            t.epilogue = NONE;
+            t.y = null;
+            t.d = null;
+            t.g = null;
+            t.e = null;
         }
+    }
+
+    /**
+     * Split like {@link #gemmNN}; each part activates the columns (or rows) it computed, so the activation is
+     * parallel too and runs on data still in that core's cache (serially, the other core's half of C moved
+     * across for every step of a recurrence).
+     */
+    @Override
+    public void gemmNNActivate(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                               float[] c, int cOff, int ldc, boolean accumulate, Activation act, float[] y, int yOff,
+                               float[] d, int dOff) {
+        if (serial(m, n, k)) {
+            base.gemmNNActivate(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, act, y, yOff, d, dOff);
+            return;
+        }
+        GemmTask t = gemm;
+        t.epilogue = ACTIVATE;
+        t.act = act;
+        t.y = y;
+        t.yOff = yOff;
+        t.d = d;
+        t.dOff = dOff;
+        parallel(NN, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate,
+                n >= MIN_COLUMNS_PER_PART * pool.threads());
+    }
+
+    /** Split like {@link #gemmNN}; each part adds and multiplies over the block it computed. */
+    @Override
+    public void gemmNNAddMultiply(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                  float[] c, int cOff, int ldc, float[] g, int gOff, float[] s, int sOff, float[] e,
+                                  int eOff) {
+        if (serial(m, n, k)) {
+            base.gemmNNAddMultiply(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, g, gOff, s, sOff, e, eOff);
+            return;
+        }
+        GemmTask t = gemm;
+        t.epilogue = ADD_MULTIPLY;
+        t.g = g;
+        t.gOff = gOff;
+        t.d = s;
+        t.dOff = sOff;
+        t.e = e;
+        t.eOff = eOff;
+        parallel(NN, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, false,
+                n >= MIN_COLUMNS_PER_PART * pool.threads());
     }
 
     @Override

@@ -54,6 +54,36 @@ class DeterministicVectorOpsTest {
     }
 
     @Test
+    void activationsGiveTheSameBitsWhereverAnElementFalls() {
+        // the vector lanes and the scalar tail of activate use one formula: an element activated at any offset,
+        // in a call of any length (so in lanes or in the tail), gets the same value and derivative
+        float[] x = inputs();
+        MathKernels vec = Kernels.vector();
+        for (Activation act : Activation.values()) {
+            int n = 4099;
+            float[] y = new float[n];
+            float[] d = new float[n];
+            vec.activate(act, n, x, 0, y, 0, d, 0); // elements 4096.. in the tail
+            float[] y1 = new float[n + 16];
+            float[] d1 = new float[n + 16];
+            for (int pass = 0; pass < 3; pass++) {
+                for (int start = 0; start < n; ) {
+                    int len = Math.min(n - start, 1 + (start * 7 + pass) % 37); // lengths 1..37: lanes and tails mixed
+                    vec.activate(act, len, x, start, y1, start + pass, d1, start + pass);
+                    start += len;
+                }
+                for (int i = 0; i < n; i++) {
+                    if (Float.floatToRawIntBits(y[i]) != Float.floatToRawIntBits(y1[i + pass])
+                            || Float.floatToRawIntBits(d[i]) != Float.floatToRawIntBits(d1[i + pass])) {
+                        throw new AssertionError(act + "(" + x[i] + "): " + y[i] + ", " + d[i] + " in one call vs "
+                                + y1[i + pass] + ", " + d1[i + pass] + " in pieces (pass " + pass + ", seed " + SEED + ")");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void horizontalSumIsBitIdenticalToLeftToRightAddition() {
         SplittableRandom r = new SplittableRandom(SEED);
         float[] lanes = new float[S.length()];

@@ -128,6 +128,32 @@ class KernelsAgreeTest {
     }
 
     @Test
+    void transposedATimesBEqualsAProductWithTheTransposeBitForBit() {
+        // Aᵀ·B packs A into 8-row panels (packed and unpacked paths, KC blocks, column tails): the same values in
+        // the same summation order as A·B with Aᵀ materialised, so weight gradients do not depend on the path
+        SplittableRandom r = new SplittableRandom(SEED);
+        for (int[] s : new int[][] {{512, 512, 300}, {64, 65, 600}, {40, 100, 300}, {13, 70, 17}, {9, 33, 257},
+                {100, 7, 40}}) {
+            int m = s[0], n = s[1], kk = s[2];
+            int lda = m + 5;
+            float[] a = rnd(3 + kk * lda, r); // op(A)[i][p] = a[3 + p·lda + i]
+            float[] at = new float[m * kk];
+            vec.transpose(kk, m, a, 3, lda, at, 0, kk);
+            float[] b = rnd(kk * n, r);
+            for (boolean acc : new boolean[] {false, true}) {
+                float[] c1 = rnd(m * n, r);
+                float[] c2 = c1.clone();
+                vec.gemmTN(m, n, kk, a, 3, lda, b, 0, n, c1, 0, n, acc);
+                vec.gemmNN(m, n, kk, at, 0, kk, b, 0, n, c2, 0, n, acc);
+                for (int i = 0; i < c1.length; i++) {
+                    assertEquals(c2[i], c1[i], 0f, "m=" + m + " n=" + n + " k=" + kk + " acc=" + acc + " at " + i
+                            + " (seed " + SEED + ")");
+                }
+            }
+        }
+    }
+
+    @Test
     void gemmWithOffsetsLeavesTheRestAlone() {
         SplittableRandom r = new SplittableRandom(SEED);
         float[] a = rnd(200, r);

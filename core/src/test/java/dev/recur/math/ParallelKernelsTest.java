@@ -61,6 +61,68 @@ class ParallelKernelsTest {
     }
 
     @Test
+    void fusedRecurrenceStepsAreBitIdenticalToTheUnfusedSerialCalls() {
+        // gemm + activation (forward step) and gemm + add + multiply (backward step): every part finishes its own
+        // block, by columns (batch-1 generation, C training) or by rows; all activations, leading dimension > n
+        MathKernels base = Kernels.get();
+        SplittableRandom r = new SplittableRandom(SEED);
+        int[][] shapes = {{1, 512, 512}, {32, 512, 512}, {32, 100, 100}, {3, 256, 300}, {300, 40, 70}, {2, 65, 512},
+            {8, 97, 129}};
+        for (ComputePool pool : new ComputePool[] {POOL2, POOL3}) {
+            ParallelKernels par = new ParallelKernels(base, pool);
+            for (int[] s : shapes) {
+                int m = s[0], n = s[1], k = s[2], ld = n + 3;
+                float[] a = rnd(m * k, r);
+                float[] b = rnd(k * n, r);
+                for (Activation act : Activation.values()) {
+                    String what = act + " " + m + "x" + n + "x" + k + " threads " + pool.threads() + " (seed " + SEED + ")";
+                    float[] c0 = rnd(m * ld, r);
+                    float[] c1 = c0.clone();
+                    float[] c2 = c0.clone();
+                    float[] y0 = new float[m * ld];
+                    float[] y1 = new float[m * ld];
+                    float[] y2 = new float[m * ld];
+                    float[] d0 = new float[m * ld];
+                    float[] d1 = new float[m * ld];
+                    float[] d2 = new float[m * ld];
+                    base.gemmNN(m, n, k, a, 0, k, b, 0, n, c0, 0, ld, true);
+                    for (int i = 0; i < m; i++) {
+                        base.activate(act, n, c0, i * ld, y0, i * ld, d0, i * ld);
+                    }
+                    base.gemmNNActivate(m, n, k, a, 0, k, b, 0, n, c1, 0, ld, true, act, y1, 0, d1, 0);
+                    par.gemmNNActivate(m, n, k, a, 0, k, b, 0, n, c2, 0, ld, true, act, y2, 0, d2, 0);
+                    assertArrayEquals(c0, c1, "pre, serial fused, " + what);
+                    assertArrayEquals(y0, y1, "y, serial fused, " + what);
+                    assertArrayEquals(d0, d1, "d, serial fused, " + what);
+                    assertArrayEquals(c0, c2, "pre, parallel, " + what);
+                    assertArrayEquals(y0, y2, "y, parallel, " + what);
+                    assertArrayEquals(d0, d2, "d, parallel, " + what);
+                }
+                float[] g = rnd(m * ld, r);
+                float[] sc = rnd(m * ld, r);
+                float[] c0 = rnd(m * ld, r);
+                float[] c1 = c0.clone();
+                float[] c2 = c0.clone();
+                float[] e0 = rnd(m * ld, r);
+                float[] e1 = e0.clone();
+                float[] e2 = e0.clone();
+                base.gemmNN(m, n, k, a, 0, k, b, 0, n, c0, 0, ld, false);
+                for (int i = 0; i < m; i++) {
+                    base.axpy(n, 1f, g, i * ld, c0, i * ld);
+                    base.multiply(n, c0, i * ld, sc, i * ld, e0, i * ld);
+                }
+                base.gemmNNAddMultiply(m, n, k, a, 0, k, b, 0, n, c1, 0, ld, g, 0, sc, 0, e1, 0);
+                par.gemmNNAddMultiply(m, n, k, a, 0, k, b, 0, n, c2, 0, ld, g, 0, sc, 0, e2, 0);
+                String what = m + "x" + n + "x" + k + " threads " + pool.threads() + " (seed " + SEED + ")";
+                assertArrayEquals(c0, c1, "add-multiply c, serial fused, " + what);
+                assertArrayEquals(e0, e1, "add-multiply e, serial fused, " + what);
+                assertArrayEquals(c0, c2, "add-multiply c, parallel, " + what);
+                assertArrayEquals(e0, e2, "add-multiply e, parallel, " + what);
+            }
+        }
+    }
+
+    @Test
     void splitPassesAreBitIdenticalToSerial() {
         // bias add, column sums and transpose above the element threshold, with offsets and leading dimensions
         MathKernels base = Kernels.get();
