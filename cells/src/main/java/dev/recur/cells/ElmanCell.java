@@ -133,17 +133,25 @@ public final class ElmanCell implements Cell, dev.recur.spi.StateJacobian {
         System.arraycopy(inputs, 0, ws.x, 0, rows * inputSize);
         System.arraycopy(stateIn, 0, ws.h0, 0, batch * h);
         float[] pre = ws.pre;
-        // all input projections of the window at once
-        k.gemmNN(rows, h, inputSize, inputs, 0, inputSize, wE.value(), 0, h, pre, 0, h, false);
-        k.addRowVector(rows, h, b1.value(), 0, pre, 0, h);
         float[] hs = ws.hs;
-        for (int t = 0; t < steps; t++) {
-            int off = t * batch * h;
-            // h(t) = σ(pre(t) + h(t−1)·W_h), the activation fused into the product (each thread activates its columns)
-            float[] prev = t == 0 ? ws.h0 : hs;
-            int prevOff = t == 0 ? 0 : off - batch * h;
-            k.gemmNNActivate(batch, h, h, prev, prevOff, h, wH.value(), 0, h, pre, off, h, true, activation, hs, off,
-                    ws.deriv, off);
+        if (steps == 1) {
+            // one step (generation): input projection, bias, recurrent product and activation in ONE parallel
+            // region, each thread over its own columns of W_e and W_h (they stay in that core's cache from token to
+            // token); the same operations per element as the window path below, so the same bits
+            ws.step.batch = batch;
+            k.forColumns(batch, h, 2L * batch * h * (inputSize + h), ws.step);
+        } else {
+            // all input projections of the window at once
+            k.gemmNN(rows, h, inputSize, inputs, 0, inputSize, wE.value(), 0, h, pre, 0, h, false);
+            k.addRowVector(rows, h, b1.value(), 0, pre, 0, h);
+            for (int t = 0; t < steps; t++) {
+                int off = t * batch * h;
+                // h(t) = σ(pre(t) + h(t−1)·W_h), the activation fused into the product (each thread its columns)
+                float[] prev = t == 0 ? ws.h0 : hs;
+                int prevOff = t == 0 ? 0 : off - batch * h;
+                k.gemmNNActivate(batch, h, h, prev, prevOff, h, wH.value(), 0, h, pre, off, h, true, activation, hs,
+                        off, ws.deriv, off);
+            }
         }
         System.arraycopy(hs, 0, outputs, 0, rows * h);
         System.arraycopy(hs, (steps - 1) * batch * h, stateOut, 0, batch * h);
@@ -233,6 +241,23 @@ public final class ElmanCell implements Cell, dev.recur.spi.StateJacobian {
         final float[] wHt;
         /** Scratch of the diagnostics-only backStep (grown on demand, never on the training path). */
         float[] scaled = new float[0];
+        /** The fused single step of {@link #forward}, reused (no allocation per token). */
+        final StepTask step = new StepTask();
+
+        /** Columns [j0, j1) of one step: pre = x·W_e + b1 + h0·W_h, then h = σ(pre), d = σ'(pre). */
+        final class StepTask implements MathKernels.ColumnTask {
+            int batch;
+
+            @Override
+            public void run(int j0, int j1, MathKernels kk) {
+                int w = j1 - j0;
+                int hid = hiddenSize;
+                kk.gemmNN(batch, w, inputSize, x, 0, inputSize, wE.value(), j0, hid, pre, j0, hid, false);
+                kk.addRowVector(batch, w, b1.value(), j0, pre, j0, hid);
+                kk.gemmNNActivate(batch, w, hid, h0, 0, hid, wH.value(), j0, hid, pre, j0, hid, true, activation, hs,
+                        j0, deriv, j0);
+            }
+        }
 
         Workspace(int batch, int maxSteps) {
             super(ElmanCell.this, batch, maxSteps);

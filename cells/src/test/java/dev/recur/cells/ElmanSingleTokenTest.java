@@ -52,6 +52,7 @@ class ElmanSingleTokenTest {
         try {
             MathKernels serial = Kernels.get();
             MathKernels two = new ParallelKernels(serial, pool);
+            for (Activation act : Activation.values()) {
             for (int h : new int[] {384, 512, 100}) {       // 384, 512: split in 128-column blocks; 100: a scalar tail
                 SplittableRandom r = new SplittableRandom(SEED + h);
                 int in = 24;
@@ -60,14 +61,15 @@ class ElmanSingleTokenTest {
                 float[] s0 = random(h, r);
                 float[] window = null;
                 for (MathKernels k : new MathKernels[] {serial, two}) {
-                    ElmanCell cell = new ElmanCell(in, h, Activation.TANH, Initialization.UNIFORM, 1.0, SEED, k);
+                    ElmanCell cell = new ElmanCell(in, h, act, Initialization.UNIFORM, 1.0, SEED, k);
                     float[] w = new float[steps * h];
                     cell.forward(1, steps, inputs, s0, w, new float[h], cell.newWorkspace(1, steps));
                     window = window == null ? w : window;
-                    assertArrayEquals(window, w, "window, " + k.name() + ", h=" + h + " (seed " + SEED + ")");
+                    assertArrayEquals(window, w, "window, " + act + ", " + k.name() + ", h=" + h + " (seed " + SEED + ")");
                     assertArrayEquals(window, tokenByToken(cell, inputs, s0, steps),
-                            "token by token, " + k.name() + ", h=" + h + " (seed " + SEED + ")");
+                            "token by token, " + act + ", " + k.name() + ", h=" + h + " (seed " + SEED + ")");
                 }
+            }
             }
         } finally {
             pool.close();

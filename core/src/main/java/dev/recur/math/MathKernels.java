@@ -130,6 +130,27 @@ public interface MathKernels {
         }
     }
 
+    /** Work over a range of output columns, see {@link #forColumns}. */
+    @FunctionalInterface
+    interface ColumnTask {
+        /**
+         * Does the work for columns [j0, j1) with {@code kernels}: serial kernels (a part never splits further),
+         * possibly on a pool thread. Must touch only what belongs to those columns.
+         */
+        void run(int j0, int j1, MathKernels kernels);
+    }
+
+    /**
+     * Runs {@code task} over the columns [0, n) of products with {@code rows} rows, possibly split into
+     * ranges that run in parallel (aligned for the kernels that suit that many rows); {@code flops} estimates
+     * the work, for the decision whether splitting pays. Lets a caller fuse several column-wise steps (two
+     * products, a bias, an activation) into one parallel region with one synchronisation. Products split by
+     * columns give the same bits as unsplit ones. This default runs {@code task.run(0, n, this)}.
+     */
+    default void forColumns(int rows, int n, long flops, ColumnTask task) {
+        task.run(0, n, this);
+    }
+
     /** Each of the {@code rows} rows of C (leading dimension ldc) += v[0..cols). */
     void addRowVector(int rows, int cols, float[] v, int vOff, float[] c, int cOff, int ldc);
 

@@ -250,6 +250,43 @@ public final class ParallelKernels implements MathKernels {
         }
     }
 
+    /** {@link #forColumns}: one part's column range. */
+    private final class ColumnsTask implements ComputePool.Task {
+        int n;
+        int align;
+        ColumnTask task;
+
+        @Override
+        public void run(int part, int parts) {
+            int chunk = ((n + parts - 1) / parts + align - 1) / align * align;
+            int j0 = Math.min(n, part * chunk);
+            int j1 = Math.min(n, j0 + chunk);
+            if (j1 > j0) {
+                task.run(j0, j1, base);
+            }
+        }
+    }
+
+    private final ColumnsTask columns = new ColumnsTask();
+
+    @Override
+    public void forColumns(int rows, int n, long flops, ColumnTask task) {
+        int align = rows < 4 ? ALIGN_FEW_ROWS : ALIGN;
+        if (pool.threads() == 1 || flops < THRESHOLD_FLOPS || n < 2 * align) {
+            task.run(0, n, base);
+            return;
+        }
+        ColumnsTask t = columns;
+        t.n = n;
+        t.align = align;
+        t.task = task;
+        try {
+            pool.invoke(t);
+        } finally {
+            t.task = null;
+        }
+    }
+
     /** Memory-bound passes over at least this many elements are split too (W: 11.2 M logits per window). */
     static final long THRESHOLD_ELEMENTS = 1L << 18;
 

@@ -123,6 +123,40 @@ class ParallelKernelsTest {
     }
 
     @Test
+    void forColumnsCoversEveryColumnOnceWithSerialKernels() {
+        MathKernels base = Kernels.get();
+        for (ComputePool pool : new ComputePool[] {POOL2, POOL3}) {
+            ParallelKernels par = new ParallelKernels(base, pool);
+            for (int[] s : new int[][] {{1, 512}, {1, 130}, {32, 512}, {32, 40}, {2, 100}}) {
+                int rows = s[0], n = s[1];
+                for (long flops : new long[] {10, 1L << 24}) {
+                    java.util.concurrent.atomic.AtomicIntegerArray hits = new java.util.concurrent.atomic.AtomicIntegerArray(n);
+                    java.util.concurrent.atomic.AtomicInteger parts = new java.util.concurrent.atomic.AtomicInteger();
+                    par.forColumns(rows, n, flops, (j0, j1, kk) -> {
+                        assertEquals(base, kk, "a part gets the serial kernels");
+                        parts.incrementAndGet();
+                        for (int j = j0; j < j1; j++) {
+                            hits.incrementAndGet(j);
+                        }
+                    });
+                    for (int j = 0; j < n; j++) {
+                        assertEquals(1, hits.get(j), "column " + j + " of " + rows + "x" + n + ", flops " + flops);
+                    }
+                    boolean split = flops >= ParallelKernels.THRESHOLD_FLOPS && n >= 2 * (rows < 4 ? 128 : 16);
+                    assertEquals(split, parts.get() > 1, rows + "x" + n + ", flops " + flops + ": " + parts.get() + " parts");
+                }
+            }
+        }
+        int[] once = new int[1];
+        base.forColumns(1, 512, 1L << 30, (j0, j1, kk) -> {
+            assertEquals(0, j0);
+            assertEquals(512, j1);
+            once[0]++;
+        });
+        assertEquals(1, once[0], "serial kernels run the task once over all columns");
+    }
+
+    @Test
     void splitPassesAreBitIdenticalToSerial() {
         // bias add, column sums and transpose above the element threshold, with offsets and leading dimensions
         MathKernels base = Kernels.get();
