@@ -58,94 +58,39 @@ final class VectorKernels implements MathKernels {
             }
             return;
         }
+        if (m >= PACK_MIN_ROWS && n >= STRIP) {
+            gemmPacked(m, n, k, a, aOff, ars, acs, b, bOff, ldb, false, c, cOff, ldc, accumulate);
+            return;
+        }
         if (m < 4) {
             gemmFewRows(m, n, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, accumulate);
             return;
         }
-        int panelK = 0;
-        if (acs != 1 && m >= 8) {
-            a = packPanels(m, k, a, aOff, ars, acs);
-            aOff = 0;
-            panelK = k;
-        }
-        if (m >= PACK_MIN_ROWS && n >= STRIP) {
-            gemmPacked(m, n, k, a, aOff, ars, acs, panelK, b, bOff, ldb, false, c, cOff, ldc, accumulate);
-            return;
-        }
-        int kars = panelK == 0 ? ars : 1;
-        int kacs = panelK == 0 ? acs : PANEL;
         // unpacked: full three-vector strips here, the remaining columns in the narrower kernels
         int strips = n / STRIP * STRIP;
         final int kc = 256;
         for (int p0 = 0; p0 < k && strips > 0; p0 += kc) {
             int pk = Math.min(kc, k - p0);
             boolean acc = accumulate || p0 > 0;
+            int aBase = aOff + p0 * acs;
             int bBase = bOff + p0 * ldb;
             for (int j = 0; j < strips; j += STRIP) {
                 int i = 0;
                 for (; i + 8 <= m; i += 8) {
-                    kernel8x3(pk, a, aAt(aOff, ars, acs, panelK, i, p0), kars, kacs, b, bBase + j, ldb, c,
-                            cOff + i * ldc + j, ldc, acc);
+                    kernel8x3(pk, a, aBase + i * ars, ars, acs, b, bBase + j, ldb, c, cOff + i * ldc + j, ldc, acc);
                 }
                 for (; i + 4 <= m; i += 4) {
-                    kernel4x3(pk, a, aAt(aOff, ars, acs, panelK, i, p0), kars, kacs, b, bBase + j, ldb, c,
-                            cOff + i * ldc + j, ldc, acc);
+                    kernel4x3(pk, a, aBase + i * ars, ars, acs, b, bBase + j, ldb, c, cOff + i * ldc + j, ldc, acc);
                 }
                 for (; i < m; i++) {
-                    kernel1x3(pk, a, aAt(aOff, ars, acs, panelK, i, p0), kacs, b, bBase + j, ldb, c, cOff + i * ldc + j,
-                            acc);
+                    kernel1x3(pk, a, aBase + i * ars, acs, b, bBase + j, ldb, c, cOff + i * ldc + j, acc);
                 }
             }
         }
         if (strips < n) {
-            gemmRowBroadcastUnpacked(m, n - strips, k, a, aOff, ars, acs, panelK, b, bOff + strips, ldb, c,
-                    cOff + strips, ldc, accumulate);
+            gemmRowBroadcastUnpacked(m, n - strips, k, a, aOff, ars, acs, b, bOff + strips, ldb, c, cOff + strips, ldc,
+                    accumulate);
         }
-    }
-
-    /** Rows per panel of a packed Aᵀ (see {@link #packPanels}). */
-    private static final int PANEL = 8;
-    /** Per-thread buffer of A packed into panels (grown to the largest Aᵀ seen; never per call after warm-up). */
-    private static final ThreadLocal<float[][]> PANELS = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
-
-    /**
-     * Packs op(A) [m × k] of an Aᵀ·B product into panels of {@link #PANEL} rows: element (i, p) at
-     * {@code (i − i mod 8)·k + 8p + i mod 8}. In Aᵀ·B the rows a micro-kernel broadcasts at one p are 8
-     * neighbouring floats, but successive p are a whole row of the stored matrix apart (2 KB for H = 512):
-     * the 256 lines of one k-block then fall into two L1 sets and every load missed (Aᵀ·B ran at 100 GFLOP/s
-     * where A·B ran at 170). The panel makes them contiguous. Values and summation order are unchanged.
-     */
-    private static float[] packPanels(int m, int k, float[] a, int aOff, int ars, int acs) {
-        float[][] holder = PANELS.get();
-        int size = (m + PANEL - 1) / PANEL * PANEL * k;
-        if (holder[0].length < size) {
-            holder[0] = new float[size];
-        }
-        float[] panel = holder[0];
-        for (int i0 = 0; i0 < m; i0 += PANEL) {
-            int rows = Math.min(PANEL, m - i0);
-            int dst = i0 * k;
-            int src = aOff + i0 * ars;
-            if (rows == PANEL && ars == 1) {
-                for (int p = 0; p < k; p++) {
-                    System.arraycopy(a, src + p * acs, panel, dst + p * PANEL, PANEL); // one 8-float move
-                }
-            } else {
-                for (int p = 0; p < k; p++) {
-                    int s = src + p * acs;
-                    int d = dst + p * PANEL;
-                    for (int r = 0; r < rows; r++) {
-                        panel[d + r] = a[s + r * ars];
-                    }
-                }
-            }
-        }
-        return panel;
-    }
-
-    /** Offset of element (i, p) of op(A): strided, or in the panels of {@link #packPanels} when panelK > 0. */
-    private static int aAt(int aOff, int ars, int acs, int panelK, int i, int p) {
-        return panelK == 0 ? aOff + i * ars + p * acs : (i & -PANEL) * panelK + p * PANEL + (i & (PANEL - 1));
     }
 
     /** Columns of one block of the few-rows path: eight vectors held in registers. */
@@ -287,11 +232,9 @@ final class VectorKernels implements MathKernels {
      * use the unpacked path. Summation order over k is the same as the unpacked path (ascending p, one
      * accumulator per element, KC-blocks accumulated through C), so results are identical to it.
      */
-    private static void gemmPacked(int m, int n, int k, float[] a, int aOff, int ars, int acs, int panelK, float[] b,
-                                   int bOff, int ldb, boolean bTrans, float[] c, int cOff, int ldc, boolean accumulate) {
+    private static void gemmPacked(int m, int n, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff,
+                                   int ldb, boolean bTrans, float[] c, int cOff, int ldc, boolean accumulate) {
         float[] pack = PACK.get();
-        int kars = panelK == 0 ? ars : 1;
-        int kacs = panelK == 0 ? acs : PANEL;
         int fullStrips = n / STRIP;
         int nPacked = fullStrips * STRIP;
         for (int s0 = 0; s0 < fullStrips; s0 += NC_STRIPS) {
@@ -312,25 +255,23 @@ final class VectorKernels implements MathKernels {
                         }
                     }
                 }
+                int aBase = aOff + p0 * acs;
                 int i = 0;
                 for (; i + 8 <= m; i += 8) {
-                    int ai = aAt(aOff, ars, acs, panelK, i, p0);
                     for (int st = 0; st < strips; st++) {
-                        kernel8x3(pk, a, ai, kars, kacs, pack, st * KC * STRIP, STRIP, c,
+                        kernel8x3(pk, a, aBase + i * ars, ars, acs, pack, st * KC * STRIP, STRIP, c,
                                 cOff + i * ldc + j0 + st * STRIP, ldc, acc);
                     }
                 }
                 for (; i + 4 <= m; i += 4) {
-                    int ai = aAt(aOff, ars, acs, panelK, i, p0);
                     for (int st = 0; st < strips; st++) {
-                        kernel4x3(pk, a, ai, kars, kacs, pack, st * KC * STRIP, STRIP, c,
+                        kernel4x3(pk, a, aBase + i * ars, ars, acs, pack, st * KC * STRIP, STRIP, c,
                                 cOff + i * ldc + j0 + st * STRIP, ldc, acc);
                     }
                 }
                 for (; i < m; i++) {
-                    int ai = aAt(aOff, ars, acs, panelK, i, p0);
                     for (int st = 0; st < strips; st++) {
-                        kernel1x3(pk, a, ai, kacs, pack, st * KC * STRIP, STRIP, c,
+                        kernel1x3(pk, a, aBase + i * ars, acs, pack, st * KC * STRIP, STRIP, c,
                                 cOff + i * ldc + j0 + st * STRIP, acc);
                     }
                 }
@@ -341,7 +282,7 @@ final class VectorKernels implements MathKernels {
                 packedTail(m, n - nPacked, k, a, aOff, ars, acs, b, bOff + nPacked * ldb, ldb, c, cOff + nPacked, ldc,
                         accumulate);
             } else {
-                gemmRowBroadcastUnpacked(m, n - nPacked, k, a, aOff, ars, acs, panelK, b, bOff + nPacked, ldb, c,
+                gemmRowBroadcastUnpacked(m, n - nPacked, k, a, aOff, ars, acs, b, bOff + nPacked, ldb, c,
                         cOff + nPacked, ldc, accumulate);
             }
         }
@@ -399,55 +340,54 @@ final class VectorKernels implements MathKernels {
     }
 
     private static void gemmRowBroadcastUnpacked(int m, int n, int k, float[] a, int aOff, int ars, int acs,
-                                                 int panelK, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+                                                 float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
                                                  boolean accumulate) {
         final int kc = 256;
-        int kars = panelK == 0 ? ars : 1;
-        int kacs = panelK == 0 ? acs : PANEL;
         for (int p0 = 0; p0 < k; p0 += kc) {
             int pk = Math.min(kc, k - p0);
             boolean acc = accumulate || p0 > 0;
+            int aBase = aOff + p0 * acs;
             int bBase = bOff + p0 * ldb;
             int j = 0;
             for (; j + 2 * L <= n; j += 2 * L) {
                 int i = 0;
                 for (; i + 8 <= m; i += 8) {
-                    kernel8x2(pk, a, aAt(aOff, ars, acs, panelK, i, p0), kars, kacs, b, bBase + j, ldb, c, cOff + i * ldc + j, ldc, acc);
+                    kernel8x2(pk, a, aBase + i * ars, ars, acs, b, bBase + j, ldb, c, cOff + i * ldc + j, ldc, acc);
                 }
                 for (; i + 4 <= m; i += 4) {
-                    kernel4x1(pk, a, aAt(aOff, ars, acs, panelK, i, p0), kars, kacs, b, bBase + j, ldb, c, cOff + i * ldc + j, ldc, acc);
-                    kernel4x1(pk, a, aAt(aOff, ars, acs, panelK, i, p0), kars, kacs, b, bBase + j + L, ldb, c, cOff + i * ldc + j + L, ldc, acc);
+                    kernel4x1(pk, a, aBase + i * ars, ars, acs, b, bBase + j, ldb, c, cOff + i * ldc + j, ldc, acc);
+                    kernel4x1(pk, a, aBase + i * ars, ars, acs, b, bBase + j + L, ldb, c, cOff + i * ldc + j + L, ldc, acc);
                 }
                 for (; i < m; i++) {
-                    kernel1x1(pk, a, aAt(aOff, ars, acs, panelK, i, p0), kacs, b, bBase + j, ldb, c, cOff + i * ldc + j, acc);
-                    kernel1x1(pk, a, aAt(aOff, ars, acs, panelK, i, p0), kacs, b, bBase + j + L, ldb, c, cOff + i * ldc + j + L, acc);
+                    kernel1x1(pk, a, aBase + i * ars, acs, b, bBase + j, ldb, c, cOff + i * ldc + j, acc);
+                    kernel1x1(pk, a, aBase + i * ars, acs, b, bBase + j + L, ldb, c, cOff + i * ldc + j + L, acc);
                 }
             }
             for (; j + L <= n; j += L) {
                 int i = 0;
                 for (; i + 8 <= m; i += 8) {
-                    kernel8x1(pk, a, aAt(aOff, ars, acs, panelK, i, p0), kars, kacs, b, bBase + j, ldb, c, cOff + i * ldc + j, ldc, acc);
+                    kernel8x1(pk, a, aBase + i * ars, ars, acs, b, bBase + j, ldb, c, cOff + i * ldc + j, ldc, acc);
                 }
                 for (; i + 4 <= m; i += 4) {
-                    kernel4x1(pk, a, aAt(aOff, ars, acs, panelK, i, p0), kars, kacs, b, bBase + j, ldb, c, cOff + i * ldc + j, ldc, acc);
+                    kernel4x1(pk, a, aBase + i * ars, ars, acs, b, bBase + j, ldb, c, cOff + i * ldc + j, ldc, acc);
                 }
                 for (; i < m; i++) {
-                    kernel1x1(pk, a, aAt(aOff, ars, acs, panelK, i, p0), kacs, b, bBase + j, ldb, c, cOff + i * ldc + j, acc);
+                    kernel1x1(pk, a, aBase + i * ars, acs, b, bBase + j, ldb, c, cOff + i * ldc + j, acc);
                 }
             }
             if (j < n) {
                 int i = 0;
                 for (; i + 8 <= m; i += 8) {
-                    kernel8x1Tail(pk, a, aAt(aOff, ars, acs, panelK, i, p0), kars, kacs, b, bBase + j, ldb, c, cOff + i * ldc + j, ldc, acc,
+                    kernel8x1Tail(pk, a, aBase + i * ars, ars, acs, b, bBase + j, ldb, c, cOff + i * ldc + j, ldc, acc,
                             n - j);
                 }
                 for (; i < m; i++) {
                     int ci = cOff + i * ldc;
-                    int ai = aAt(aOff, ars, acs, panelK, i, p0);
+                    int ai = aBase + i * ars;
                     for (int jj = j; jj < n; jj++) {
                         float s = acc ? c[ci + jj] : 0f;
                         for (int p = 0; p < pk; p++) {
-                            s = Math.fma(a[ai + p * kacs], b[bBase + p * ldb + jj], s); // fused, like the vector lanes
+                            s = Math.fma(a[ai + p * acs], b[bBase + p * ldb + jj], s); // fused, like the vector lanes
                         }
                         c[ci + jj] = s;
                     }
@@ -764,7 +704,7 @@ final class VectorKernels implements MathKernels {
     public void gemmNT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                        float[] c, int cOff, int ldc, boolean accumulate) {
         if (m >= NT_PACK_MIN_ROWS && n > 0 && k > 0 && k <= NT_PACK_MAX_K) {
-            gemmPacked(m, n, k, a, aOff, lda, 1, 0, b, bOff, ldb, true, c, cOff, ldc, accumulate);
+            gemmPacked(m, n, k, a, aOff, lda, 1, b, bOff, ldb, true, c, cOff, ldc, accumulate);
             return;
         }
         int kv = k - k % L;
