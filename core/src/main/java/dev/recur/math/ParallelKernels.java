@@ -18,15 +18,25 @@ public final class ParallelKernels implements MathKernels {
     private final ComputePool pool;
     private final GemmTask gemm = new GemmTask();
     /**
-     * Column splits are aligned to this many floats (one AVX-512 vector): parts as equal as possible. Aligning
-     * to whole 3-vector strips (48) split n = 512 into 288 + 224 columns and left one thread waiting for the
-     * other on every product of C training; the 1-2 vector tails this leaves run on 8-row kernels.
+     * Column chunks are multiples of this many floats: one strip of the 8×3-vector micro-kernel (AVX-512: 48), so
+     * a chunked product runs the same kernels as an unsplit one (n = 512 in chunks of 96: ten strips and one
+     * 32-column tail, as serially; two halves of 256 had two 16-column tails on the 8×1 kernel).
      */
-    private static final int ALIGN = 16;
+    private static final int ALIGN = 48;
     /** Products split by columns only when every part gets at least this many (else by rows). */
     private static final int MIN_COLUMNS_PER_PART = 48;
     /** ... and to this many for products of 1 to 3 rows (batch-1 generation: 8-vector blocks). */
     private static final int ALIGN_FEW_ROWS = 128;
+    /** Memory-bound passes are split into one part per thread, aligned to one AVX-512 vector. */
+    private static final int PASS_ALIGN = 16;
+    /** Row chunks are multiples of this many rows (the 8-row micro-kernels). */
+    private static final int ROW_ALIGN = 8;
+    /**
+     * About this many chunks per thread. Threads CLAIM chunks (an atomic counter) instead of owning one fixed
+     * part: on a shared VM one vCPU is often slowed down for a while, and with fixed halves every product then
+     * waited for the slow one (C training on 2 threads: median steps 45 % slower than the best ones).
+     */
+    private static final int CHUNKS_PER_THREAD = 3;
 
     public ParallelKernels(MathKernels base, ComputePool pool) {
         this.base = base;
@@ -79,37 +89,37 @@ public final class ParallelKernels implements MathKernels {
         float[] e;
         int eOff;
 
+        /** The next chunk to claim. */
+        final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+
         @Override
         public void run(int part, int parts) {
-            if (byColumns) {
-                int align = m < 4 ? ALIGN_FEW_ROWS : ALIGN;
-                int chunk = ((n + parts - 1) / parts + align - 1) / align * align;
-                int j0 = Math.min(n, part * chunk);
-                int j1 = Math.min(n, j0 + chunk);
-                if (j1 <= j0) {
-                    return;
+            int total = byColumns ? n : m;
+            int chunk = chunkSize(total, byColumns ? columnAlign(m) : ROW_ALIGN, parts);
+            for (int ch; (ch = next.getAndIncrement()) * chunk < total; ) {
+                if (byColumns) {
+                    int j0 = ch * chunk;
+                    int w = Math.min(total, j0 + chunk) - j0;
+                    switch (kind) {
+                        case NN -> base.gemmNN(m, w, k, a, aOff, lda, b, bOff + j0, ldb, c, cOff + j0, ldc, acc);
+                        case TN -> base.gemmTN(m, w, k, a, aOff, lda, b, bOff + j0, ldb, c, cOff + j0, ldc, acc);
+                        default -> base.gemmNT(m, w, k, a, aOff, lda, b, bOff + j0 * ldb, ldb, c, cOff + j0, ldc, acc);
+                    }
+                    epilogue(m, w, j0);
+                } else {
+                    int i0 = rowBound(ch, chunk, m);
+                    int i1 = rowBound(ch + 1, chunk, m);
+                    if (i1 <= i0) {
+                        continue;
+                    }
+                    int h = i1 - i0;
+                    switch (kind) {
+                        case NN -> base.gemmNN(h, n, k, a, aOff + i0 * lda, lda, b, bOff, ldb, c, cOff + i0 * ldc, ldc, acc);
+                        case TN -> base.gemmTN(h, n, k, a, aOff + i0, lda, b, bOff, ldb, c, cOff + i0 * ldc, ldc, acc);
+                        default -> base.gemmNT(h, n, k, a, aOff + i0 * lda, lda, b, bOff, ldb, c, cOff + i0 * ldc, ldc, acc);
+                    }
+                    epilogue(h, n, i0 * ldc);
                 }
-                int w = j1 - j0;
-                switch (kind) {
-                    case NN -> base.gemmNN(m, w, k, a, aOff, lda, b, bOff + j0, ldb, c, cOff + j0, ldc, acc);
-                    case TN -> base.gemmTN(m, w, k, a, aOff, lda, b, bOff + j0, ldb, c, cOff + j0, ldc, acc);
-                    default -> base.gemmNT(m, w, k, a, aOff, lda, b, bOff + j0 * ldb, ldb, c, cOff + j0, ldc, acc);
-                }
-                epilogue(m, w, j0);
-            } else {
-                int chunk = ((m + parts - 1) / parts + 3) / 4 * 4;
-                int i0 = rowBound(part, chunk, m);
-                int i1 = rowBound(part + 1, chunk, m);
-                if (i1 <= i0) {
-                    return;
-                }
-                int h = i1 - i0;
-                switch (kind) {
-                    case NN -> base.gemmNN(h, n, k, a, aOff + i0 * lda, lda, b, bOff, ldb, c, cOff + i0 * ldc, ldc, acc);
-                    case TN -> base.gemmTN(h, n, k, a, aOff + i0, lda, b, bOff, ldb, c, cOff + i0 * ldc, ldc, acc);
-                    default -> base.gemmNT(h, n, k, a, aOff + i0 * lda, lda, b, bOff, ldb, c, cOff + i0 * ldc, ldc, acc);
-                }
-                epilogue(h, n, i0 * ldc);
             }
         }
 
@@ -130,10 +140,21 @@ public final class ParallelKernels implements MathKernels {
     private static final int ACTIVATE = 1;
     private static final int ADD_MULTIPLY = 2;
 
+    /** Column chunks of a product with {@code rows} rows are multiples of this. */
+    private static int columnAlign(int rows) {
+        return rows < 4 ? ALIGN_FEW_ROWS : ALIGN;
+    }
+
+    /** About {@link #CHUNKS_PER_THREAD} chunks per thread, each a multiple of {@code align} (but at least one). */
+    static int chunkSize(int total, int align, int threads) {
+        int target = (total + CHUNKS_PER_THREAD * threads - 1) / (CHUNKS_PER_THREAD * threads);
+        return Math.max(align, (target + align - 1) / align * align);
+    }
+
     /**
-     * Start of the part-th block of rows: multiples of 4, and a last block of fewer than 4 rows is merged into
-     * the one before it, so no part sees fewer rows than the product has (below 4 rows A·Bᵀ switches to dot
-     * products, whose rounding differs, and split results must equal serial ones).
+     * Start of the c-th chunk of rows, and a last chunk of fewer than 4 rows is merged into the one before it,
+     * so no chunk sees fewer rows than the product has (below 4 rows A·Bᵀ switches to dot products, whose
+     * rounding differs, and split results must equal serial ones). Chunks are multiples of 4 rows.
      */
     static int rowBound(int part, int chunk, int m) {
         if (part == 0) {
@@ -161,6 +182,7 @@ public final class ParallelKernels implements MathKernels {
         t.ldc = ldc;
         t.acc = acc;
         t.byColumns = byColumns;
+        t.next.set(0);
         try {
             pool.invoke(t);
         } finally {
@@ -252,17 +274,16 @@ public final class ParallelKernels implements MathKernels {
 
     /** {@link #forColumns}: one part's column range. */
     private final class ColumnsTask implements ComputePool.Task {
+        final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         int n;
         int align;
         ColumnTask task;
 
         @Override
         public void run(int part, int parts) {
-            int chunk = ((n + parts - 1) / parts + align - 1) / align * align;
-            int j0 = Math.min(n, part * chunk);
-            int j1 = Math.min(n, j0 + chunk);
-            if (j1 > j0) {
-                task.run(j0, j1, base);
+            int chunk = chunkSize(n, align, parts);
+            for (int c; (c = next.getAndIncrement()) * chunk < n; ) {
+                task.run(c * chunk, Math.min(n, (c + 1) * chunk), base);
             }
         }
     }
@@ -271,7 +292,7 @@ public final class ParallelKernels implements MathKernels {
 
     @Override
     public void forColumns(int rows, int n, long flops, ColumnTask task) {
-        int align = rows < 4 ? ALIGN_FEW_ROWS : ALIGN;
+        int align = columnAlign(rows);
         if (pool.threads() == 1 || flops < THRESHOLD_FLOPS || n < 2 * align) {
             task.run(0, n, base);
             return;
@@ -280,6 +301,7 @@ public final class ParallelKernels implements MathKernels {
         t.n = n;
         t.align = align;
         t.task = task;
+        t.next.set(0);
         try {
             pool.invoke(t);
         } finally {
@@ -312,7 +334,7 @@ public final class ParallelKernels implements MathKernels {
         @Override
         public void run(int part, int parts) {
             int n = kind == ADD_ROW_VECTOR ? rows : cols;
-            int chunk = ((n + parts - 1) / parts + ALIGN - 1) / ALIGN * ALIGN;
+            int chunk = ((n + parts - 1) / parts + PASS_ALIGN - 1) / PASS_ALIGN * PASS_ALIGN;
             int s0 = Math.min(n, part * chunk);
             int s1 = Math.min(n, s0 + chunk);
             if (s1 <= s0) {
@@ -348,7 +370,7 @@ public final class ParallelKernels implements MathKernels {
     }
 
     private boolean serialPass(int rows, int cols, int splitDim) {
-        return pool.threads() == 1 || (long) rows * cols < THRESHOLD_ELEMENTS || splitDim < 2 * ALIGN;
+        return pool.threads() == 1 || (long) rows * cols < THRESHOLD_ELEMENTS || splitDim < 2 * PASS_ALIGN;
     }
 
     @Override
