@@ -154,6 +154,46 @@ class KernelsAgreeTest {
     }
 
     @Test
+    void packedProductsOverSeveralRowBlocksEqualTheirRowsOneByOne() {
+        // m above the packed path's row block (MC = 512), k over several KC blocks, row and column tails; NN and
+        // TN: every row equals the same row computed alone (the few-rows kernels) bit for bit, and the scalar
+        // reference to rounding
+        SplittableRandom r = new SplittableRandom(SEED);
+        for (int[] s : new int[][] {{1030, 100, 300}, {1120, 256, 70}, {517, 49, 513}}) {
+            int m = s[0], n = s[1], kk = s[2];
+            for (boolean transA : new boolean[] {false, true}) {
+                int lda = (transA ? m : kk) + 3;
+                float[] a = rnd((transA ? kk : m) * lda, r);
+                float[] b = rnd(kk * n, r);
+                for (boolean acc : new boolean[] {false, true}) {
+                    float[] c0 = rnd(m * n, r);
+                    float[] whole = c0.clone();
+                    float[] rows = c0.clone();
+                    float[] scalar = c0.clone();
+                    String what = (transA ? "gemmTN" : "gemmNN") + " m=" + m + " n=" + n + " k=" + kk + " acc=" + acc;
+                    if (transA) {
+                        vec.gemmTN(m, n, kk, a, 0, lda, b, 0, n, whole, 0, n, acc);
+                        ref.gemmTN(m, n, kk, a, 0, lda, b, 0, n, scalar, 0, n, acc);
+                        for (int i = 0; i < m; i++) {
+                            vec.gemmTN(1, n, kk, a, i, lda, b, 0, n, rows, i * n, n, acc);
+                        }
+                    } else {
+                        vec.gemmNN(m, n, kk, a, 0, lda, b, 0, n, whole, 0, n, acc);
+                        ref.gemmNN(m, n, kk, a, 0, lda, b, 0, n, scalar, 0, n, acc);
+                        for (int i = 0; i < m; i++) {
+                            vec.gemmNN(1, n, kk, a, i * lda, lda, b, 0, n, rows, i * n, n, acc);
+                        }
+                    }
+                    for (int i = 0; i < whole.length; i++) {
+                        assertEquals(rows[i], whole[i], 0f, what + " at " + i + " (seed " + SEED + ")");
+                    }
+                    close(scalar, whole, 1e-4 * Math.sqrt(kk), what);
+                }
+            }
+        }
+    }
+
+    @Test
     void gemmWithOffsetsLeavesTheRestAlone() {
         SplittableRandom r = new SplittableRandom(SEED);
         float[] a = rnd(200, r);
