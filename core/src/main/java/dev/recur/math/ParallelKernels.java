@@ -279,18 +279,24 @@ public final class ParallelKernels implements MathKernels {
         }
     }
 
-    /** {@link #forColumns}: one part's column range. */
+    /**
+     * {@link #forColumns}: each part owns one FIXED column range, the same at every call. A single step
+     * (generation) streams its weights once per token; with a fixed range each core keeps its own columns of
+     * W_e and W_h in its own L2 from token to token, whereas claimed chunks moved columns between the cores'
+     * caches whenever the claiming order changed (G-C on 2 threads, A/B in the commit message).
+     */
     private final class ColumnsTask implements ComputePool.Task {
-        final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         int n;
         int align;
         ColumnTask task;
 
         @Override
         public void run(int part, int parts) {
-            int chunk = chunkSize(n, align, parts, CHUNKS_PER_THREAD);
-            for (int c; (c = next.getAndIncrement()) * chunk < n; ) {
-                task.run(c * chunk, Math.min(n, (c + 1) * chunk), base);
+            int chunk = chunkSize(n, align, parts, 1);
+            int j0 = Math.min(n, part * chunk);
+            int j1 = Math.min(n, j0 + chunk);
+            if (j1 > j0) {
+                task.run(j0, j1, base);
             }
         }
     }
@@ -308,7 +314,6 @@ public final class ParallelKernels implements MathKernels {
         t.n = n;
         t.align = align;
         t.task = task;
-        t.next.set(0);
         try {
             pool.invoke(t);
         } finally {

@@ -160,6 +160,30 @@ class ParallelKernelsTest {
         assertEquals(1, once[0], "serial kernels run the task once over all columns");
     }
 
+    /** Generation keeps each core's columns of the weights in its own cache: a thread gets the same range every call. */
+    @Test
+    void forColumnsGivesEachThreadTheSameColumnsAtEveryCall() {
+        for (ComputePool pool : new ComputePool[] {POOL2, POOL3}) {
+            ParallelKernels par = new ParallelKernels(Kernels.get(), pool);
+            for (int n : new int[] {512, 384, 1000}) {
+                java.util.Map<Thread, String> owned = new java.util.concurrent.ConcurrentHashMap<>();
+                java.util.Set<String> ranges = java.util.concurrent.ConcurrentHashMap.newKeySet();
+                for (int call = 0; call < 50; call++) {
+                    int c = call;
+                    par.forColumns(1, n, 1L << 24, (j0, j1, kk) -> {
+                        String range = j0 + ".." + j1;
+                        ranges.add(range);
+                        String before = owned.putIfAbsent(Thread.currentThread(), range);
+                        assertEquals(before == null ? range : before, range,
+                                Thread.currentThread().getName() + ", n = " + n + ", call " + c);
+                    });
+                }
+                assertTrue(ranges.size() > 1, "n = " + n + " is split: " + ranges);
+                assertEquals(ranges.size(), owned.size(), "one range per thread, n = " + n + ": " + owned);
+            }
+        }
+    }
+
     @Test
     void splitPassesAreBitIdenticalToSerial() {
         // bias add, column sums and transpose above the element threshold, with offsets and leading dimensions
