@@ -155,11 +155,12 @@ class KernelsAgreeTest {
 
     @Test
     void packedProductsOverSeveralRowBlocksEqualTheirRowsOneByOne() {
-        // m above the packed path's row block (MC = 512), k over several KC blocks, row and column tails; NN and
-        // TN: every row equals the same row computed alone (the few-rows kernels) bit for bit, and the scalar
-        // reference to rounding
+        // m above the packed path's row block (MC = 2048) with n >= 8 strips (A's panels packed: 2100 x 400,
+        // 600 x 400), k over several KC blocks, row and column tails, and narrower products (A read in place);
+        // NN and TN: every row equals the same row computed alone (the few-rows kernels) bit for bit, and the
+        // scalar reference to rounding
         SplittableRandom r = new SplittableRandom(SEED);
-        for (int[] s : new int[][] {{1030, 100, 300}, {1120, 256, 70}, {517, 49, 513}}) {
+        for (int[] s : new int[][] {{2100, 400, 300}, {600, 400, 300}, {1030, 100, 300}, {1120, 256, 70}, {517, 49, 513}}) {
             int m = s[0], n = s[1], kk = s[2];
             for (boolean transA : new boolean[] {false, true}) {
                 int lda = (transA ? m : kk) + 3;
