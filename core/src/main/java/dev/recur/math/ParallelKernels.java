@@ -283,7 +283,7 @@ public final class ParallelKernels implements MathKernels {
      * {@link #forColumns}: each part owns one FIXED column range, the same at every call. A single step
      * (generation) streams its weights once per token; with a fixed range each core keeps its own columns of
      * W_e and W_h in its own L2 from token to token, whereas claimed chunks moved columns between the cores'
-     * caches whenever the claiming order changed (G-C on 2 threads, A/B in the commit message).
+     * caches whenever the claiming order changed (G-C on 2 threads, 4 alternating runs: 71.5 k -> 77.7 k tokens/s).
      */
     private final class ColumnsTask implements ComputePool.Task {
         int n;
