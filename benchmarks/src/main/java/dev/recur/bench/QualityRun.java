@@ -1,29 +1,23 @@
 package dev.recur.bench;
 
-import dev.recur.cells.ElmanCell;
-import dev.recur.cells.Initialization;
-import dev.recur.math.Activation;
+import dev.recur.math.ComputeContext;
 import dev.recur.math.Kernels;
 import dev.recur.model.Evaluation;
 import dev.recur.model.Evaluator;
-import dev.recur.model.RnnLanguageModel;
-import dev.recur.spi.ClipperProvider;
-import dev.recur.spi.GradientClipper;
-import dev.recur.spi.LearningRateSchedule;
-import dev.recur.spi.Optimizer;
-import dev.recur.spi.OptimizerProvider;
-import dev.recur.spi.ProviderRegistry;
-import dev.recur.spi.ScheduleProvider;
+import dev.recur.model.ModelSpec;
+import dev.recur.spi.ProviderChoice;
+import dev.recur.spi.Providers;
 import dev.recur.text.CharTokenizer;
 import dev.recur.text.TextFiles;
 import dev.recur.text.Tokenizer;
 import dev.recur.text.Vocabulary;
 import dev.recur.text.WordTokenizer;
+import dev.recur.train.RunSpec;
 import dev.recur.train.StepReport;
-import dev.recur.train.Trainer;
 import dev.recur.train.TrainerConfig;
 import dev.recur.train.TrainingListener;
 import dev.recur.train.TrainingResult;
+import dev.recur.train.TrainingRun;
 import dev.recur.train.ValidationReport;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,6 +35,12 @@ public final class QualityRun {
 
     public static void main(String[] argv) {
         Args a = new Args(argv);
+        try (ComputeContext ctx = ComputeContext.open(Kernels.get(), a.integer("threads", 1))) {
+            run(a, ctx);
+        }
+    }
+
+    private static void run(Args a, ComputeContext ctx) {
         String corpus = a.get("corpus", "ts");
         Path data = Path.of(a.get("data", "../shared/data"));
         boolean chars = corpus.equals("ts");
@@ -71,18 +71,12 @@ public final class QualityRun {
         int bptt = a.integer("bptt", chars ? 64 : 35);
         long seed = a.integer("seed", 1);
         double lr = a.number("lr", chars ? 0.002 : 0.001);
-        var k = Kernels.withThreads(a.integer("threads", 1));
-        RnnLanguageModel model = new RnnLanguageModel(vocab.size(), e,
-                new ElmanCell(e, h, Activation.TANH, Initialization.UNIFORM, 1.0, seed, k), seed, k);
-        OptimizerProvider op = ProviderRegistry.load("optimizer", OptimizerProvider.class).get(a.get("optimizer", "adam"));
-        Optimizer opt = op.create(Map.of("lr", String.valueOf(lr)));
-        ClipperProvider cp = ProviderRegistry.load("clipper", ClipperProvider.class).get("global-norm");
-        GradientClipper clip = cp.create(Map.of("max-norm", a.get("clip", chars ? "5" : "0.25")));
-        ScheduleProvider sp = ProviderRegistry.load("schedule", ScheduleProvider.class).get(a.get("schedule", "plateau"));
-        Map<String, String> so = sp.name().equals("plateau")
+        var k = ctx.kernels();
+        String optimizer = a.get("optimizer", "adam");
+        String schedule = a.get("schedule", "plateau");
+        Map<String, String> so = schedule.equals("plateau")
                 ? Map.of("mode", a.get("plateau-mode", "on-stall"), "decay", a.get("decay", "4"), "min-improvement", "1")
                 : Map.of();
-        LearningRateSchedule sched = sp.create(lr, so);
         double minutes = a.number("minutes", 20);
         TrainerConfig cfg = TrainerConfig.defaults().withBatchSize(b).withBptt(bptt).withEpochs(1000)
                 .withMaxTime(Duration.ofMillis((long) (minutes * 60_000))).withEvalEvery(a.integer("eval-every", 500))
@@ -90,10 +84,16 @@ public final class QualityRun {
         System.out.printf(Locale.ROOT, "{\"event\":\"config\",\"corpus\":\"%s\",\"V\":%d,\"E\":%d,\"H\":%d,\"B\":%d,"
                         + "\"bptt\":%d,\"optimizer\":\"%s\",\"lr\":%s,\"clip\":%s,\"schedule\":\"%s %s\",\"minutes\":%s,"
                         + "\"train_tokens\":%d,\"kernels\":\"%s\",\"jdk\":\"%s\",\"seed\":%d}%n",
-                corpus, vocab.size(), e, h, b, bptt, op.name(), lr, a.get("clip", chars ? "5" : "0.25"), sp.name(), so,
+                corpus, vocab.size(), e, h, b, bptt, optimizer, lr, a.get("clip", chars ? "5" : "0.25"), schedule, so,
                 minutes, train.length, k.name(), Runtime.version(), seed);
         final long t0 = System.nanoTime();
-        Trainer trainer = new Trainer(model, opt, clip, sched, cfg).addListener(new TrainingListener() {
+        ModelSpec ms = new ModelSpec("elman", Map.of("activation", "tanh"), vocab.size(), e, h);
+        RunSpec spec = RunSpec.of(ms).withOptimizer(ProviderChoice.of(optimizer)).withLearningRate(lr)
+                .withSchedule(new ProviderChoice(schedule, so))
+                .withClipper(new ProviderChoice("global-norm", Map.of("max-norm", a.get("clip", chars ? "5" : "0.25"))))
+                .withTrainer(cfg);
+        TrainingRun trainer = TrainingRun.start(spec, tok, vocab, Providers.load(), k);
+        trainer.addListener(new TrainingListener() {
             @Override
             public void onStep(StepReport r) {
                 System.out.printf(Locale.ROOT, "{\"event\":\"step\",\"epoch\":%d,\"step\":%d,\"loss\":%.4f,\"lr\":%.3g,"
@@ -113,7 +113,7 @@ public final class QualityRun {
         Evaluation best = res.bestValidation();
         String testPart = "";
         if (test != null) {
-            Evaluation te = Evaluator.evaluate(model, test, 10, bptt, "test corpus");
+            Evaluation te = Evaluator.evaluate(trainer.model().network(), test, 10, bptt, "test corpus");
             testPart = String.format(Locale.ROOT, ",\"test_loss\":%.4f,\"test_ppl\":%.2f", te.meanLoss(), te.perplexity());
         }
         System.out.printf(Locale.ROOT, "{\"event\":\"end\",\"steps\":%d,\"skipped\":%d,\"tokens\":%d,\"train_s\":%.1f,"

@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.recur.math.Activation;
-import dev.recur.math.ComputePool;
+import dev.recur.math.ComputeContext;
 import dev.recur.math.Kernels;
 import dev.recur.math.MathKernels;
-import dev.recur.math.ParallelKernels;
 import dev.recur.spi.CellWorkspace;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -48,10 +47,9 @@ class ElmanSingleTokenTest {
 
     @Test
     void singleTokensEqualTheWindowOnOneAndTwoThreads() {
-        ComputePool pool = new ComputePool(2);
-        try {
-            MathKernels serial = Kernels.get();
-            MathKernels two = new ParallelKernels(serial, pool);
+        MathKernels serial = Kernels.get();
+        try (ComputeContext ctx = ComputeContext.open(serial, 2)) {
+            MathKernels two = ctx.kernels();
             for (Activation act : Activation.values()) {
             for (int h : new int[] {384, 512, 100}) {       // 384, 512: split in 128-column blocks; 100: a scalar tail
                 SplittableRandom r = new SplittableRandom(SEED + h);
@@ -71,8 +69,6 @@ class ElmanSingleTokenTest {
                 }
             }
             }
-        } finally {
-            pool.close();
         }
     }
 

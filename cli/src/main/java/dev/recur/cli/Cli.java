@@ -1,22 +1,19 @@
 package dev.recur.cli;
 
-import com.google.inject.ConfigurationException;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import com.google.inject.Key;
 import com.google.inject.Module;
 import com.google.inject.Stage;
-import dev.recur.io.ModelFileException;
-import dev.recur.spi.UnknownProviderException;
-import dev.recur.text.CorpusException;
-import dev.recur.train.TrainingDivergedException;
+import dev.recur.cli.commands.RecurCommand;
+import dev.recur.cli.wiring.RecurModule;
 import java.io.PrintWriter;
-import java.util.List;
 import picocli.CommandLine;
 
 /**
  * The one factory that builds the configured {@link CommandLine}, for {@link Main} and for tests: the Guice
- * injector (providers discovered once), picocli wired to create commands through it, one-line errors with
- * named exit codes, stack traces only with {@code -x}/{@code --stacktrace}.
+ * injector (providers discovered once), picocli creating every command through it, one-line errors with
+ * named exit codes ({@link ExitCode}), stack traces only with {@code -x}/{@code --stacktrace}.
  */
 public final class Cli {
 
@@ -32,11 +29,12 @@ public final class Cli {
     public static CommandLine create(Module module, PrintWriter out, PrintWriter err) {
         Injector injector = Guice.createInjector(Stage.PRODUCTION, module);
         CommandLine cl = new CommandLine(RecurCommand.class, new GuiceFactory(injector));
+        cl.getCommandSpec().usageMessage().exitCodeList(ExitCode.helpList());
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             boolean trace = parseResult.expandedArgs().contains("-x") || parseResult.expandedArgs().contains("--stacktrace");
-            int code = exitCode(ex);
+            ExitCode code = ExitCode.of(ex);
             String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
             if (code == ExitCode.SOFTWARE) {
                 msg = "internal error: " + ex + " (run again with -x to see the stack trace)";
@@ -46,7 +44,7 @@ public final class Cli {
                 ex.printStackTrace(cmd.getErr());
             }
             cmd.getErr().flush();
-            return code;
+            return code.code();
         });
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
@@ -54,40 +52,17 @@ public final class Cli {
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr());
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
             c.getErr().flush();
-            return ExitCode.USAGE;
+            return ExitCode.USAGE.code();
         });
         return cl;
     }
 
-    /** The exit code for an exception escaping a command. */
-    static int exitCode(Throwable ex) {
-        if (ex instanceof ModelFileException m) {
-            return switch (m.kind()) {
-                case BAD_FILE -> ExitCode.BAD_MODEL_FILE;
-                case MISSING_PLUGIN -> ExitCode.MISSING_PLUGIN;
-                case WRITE_FAILED -> ExitCode.CANNOT_WRITE;
-            };
-        }
-        if (ex instanceof UnknownProviderException) {
-            return ExitCode.MISSING_PLUGIN;
-        }
-        if (ex instanceof CorpusException) {
-            return ExitCode.BAD_DATA;
-        }
-        if (ex instanceof TrainingDivergedException) {
-            return ExitCode.DIVERGED;
-        }
-        if (ex instanceof UsageException || ex instanceof IllegalArgumentException) {
-            return ExitCode.USAGE;
-        }
-        if (ex instanceof java.io.UncheckedIOException) {
-            return ExitCode.CANNOT_WRITE;
-        }
-        return ExitCode.SOFTWARE;
-    }
-
-    /** Commands come from the injector; picocli's own helper classes from its default factory. */
-    private static final class GuiceFactory implements CommandLine.IFactory {
+    /**
+     * Commands (classes annotated {@code @Command}) come from the injector, and must be bound there — an
+     * unbound command is an error, never silently built without injection; picocli's own helpers (type
+     * converters, mixins, its help command) from its default factory.
+     */
+    static final class GuiceFactory implements CommandLine.IFactory {
         private final Injector injector;
 
         GuiceFactory(Injector injector) {
@@ -96,17 +71,14 @@ public final class Cli {
 
         @Override
         public <K> K create(Class<K> cls) throws Exception {
-            try {
+            if (injector.getExistingBinding(Key.get(cls)) != null) {
                 return injector.getInstance(cls);
-            } catch (ConfigurationException e) {
-                return CommandLine.defaultFactory().create(cls);
             }
+            boolean command = cls.isAnnotationPresent(CommandLine.Command.class);
+            if (command && cls.getPackageName().startsWith("dev.recur.")) {
+                throw new IllegalStateException("command " + cls.getName() + " is not bound in RecurModule");
+            }
+            return CommandLine.defaultFactory().create(cls);
         }
     }
-
-    /** Exit codes listed in help. */
-    static final List<String> EXIT_CODES = List.of(
-            "0:success", "1:internal error", "2:bad usage or option value", "3:bad corpus",
-            "4:bad model or checkpoint file", "5:plugin not on the classpath", "6:training diverged",
-            "7:cannot write an output file");
 }

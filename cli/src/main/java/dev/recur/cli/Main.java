@@ -1,5 +1,7 @@
 package dev.recur.cli;
 
+import dev.recur.cli.wiring.PluginJars;
+
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
@@ -14,10 +16,10 @@ public final class Main {
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         ClassLoader loader;
         try {
-            loader = Plugins.loader(args, Main.class.getClassLoader());
+            loader = PluginJars.loader(args, Main.class.getClassLoader());
         } catch (UsageException e) {
             err.println("recur: " + e.getMessage());
-            System.exit(ExitCode.USAGE);
+            System.exit(ExitCode.USAGE.code());
             return;
         }
         int code = Cli.create(loader, out, err).execute(args);

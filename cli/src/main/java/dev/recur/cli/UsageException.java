@@ -1,10 +1,10 @@
 package dev.recur.cli;
 
 /** A combination of options that cannot work; exit code {@link ExitCode#USAGE}. */
-final class UsageException extends RuntimeException {
+public final class UsageException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    UsageException(String message) {
+    public UsageException(String message) {
         super(message);
     }
 }

@@ -49,10 +49,10 @@ class BenchCommandTest {
     @Test
     void badArgumentsAreUsageErrors() {
         CliRunner.Result unknown = CliRunner.run("bench", "--workload", "X", "--warmup-seconds", "0");
-        assertEquals(ExitCode.USAGE, unknown.code(), unknown.toString());
+        assertEquals(ExitCode.USAGE.code(), unknown.code(), unknown.toString());
         assertTrue(unknown.err().contains("W, C, G-W, G-C"), unknown.err());
         assertEquals(1, unknown.err().strip().split("\n").length, "one line, no stack trace: " + unknown.err());
         CliRunner.Result warm = CliRunner.run("bench", "--warmup-seconds", "-1");
-        assertEquals(ExitCode.USAGE, warm.code(), warm.toString());
+        assertEquals(ExitCode.USAGE.code(), warm.code(), warm.toString());
     }
 }

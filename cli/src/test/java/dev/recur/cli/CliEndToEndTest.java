@@ -73,7 +73,7 @@ class CliEndToEndTest {
         CliRunner.Result g = CliRunner.run(concat(base, "--sampler", "greedy"));
         assertEquals(0, g.code(), g.toString());
         CliRunner.Result bad = CliRunner.run(concat(base, "--sampler", "greedy", "--temperature", "0.5"));
-        assertEquals(ExitCode.USAGE, bad.code(), bad.toString());
+        assertEquals(ExitCode.USAGE.code(), bad.code(), bad.toString());
         assertTrue(bad.err().startsWith("recur: unknown option 'temperature' for sampler 'greedy'"), bad.err());
     }
 
@@ -97,7 +97,7 @@ class CliEndToEndTest {
         CliRunner.Result i = CliRunner.run("info");
         assertEquals(0, i.code(), i.toString());
         assertTrue(i.out().contains("kernels: vector"), i.out());
-        assertEquals(ExitCode.USAGE, CliRunner.run("list", "gadgets").code());
+        assertEquals(ExitCode.USAGE.code(), CliRunner.run("list", "gadgets").code());
     }
 
     @Test
@@ -114,16 +114,16 @@ class CliEndToEndTest {
     @Test
     void unknownPluginsAndBadOptionsAreOneLineErrors() {
         CliRunner.Result r = CliRunner.run("train", "--corpus", corpus.toString(), "--optimizer", "nadam");
-        assertEquals(ExitCode.MISSING_PLUGIN, r.code(), r.toString());
+        assertEquals(ExitCode.MISSING_PLUGIN.code(), r.code(), r.toString());
         assertEquals("recur: unknown optimizer 'nadam'; available: adagrad, adam, adamw, rmsprop, sgd, test-sign-sgd (add the jar that provides it "
                 + "to the classpath)\n", r.err());
         CliRunner.Result o = CliRunner.run("train", "--corpus", corpus.toString(), "--cell-option", "activaton=relu");
-        assertEquals(ExitCode.USAGE, o.code(), o.toString());
+        assertEquals(ExitCode.USAGE.code(), o.code(), o.toString());
         assertEquals("recur: unknown option 'activaton' for cell 'elman'; known options: activation, init, init-scale\n", o.err());
         CliRunner.Result t = CliRunner.run("train", "--max-time", "soon");
-        assertEquals(ExitCode.USAGE, t.code(), t.toString());
+        assertEquals(ExitCode.USAGE.code(), t.code(), t.toString());
         CliRunner.Result missing = CliRunner.run("train", "--corpus", dir.resolve("nope.txt").toString());
-        assertEquals(ExitCode.BAD_DATA, missing.code(), missing.toString());
+        assertEquals(ExitCode.BAD_DATA.code(), missing.code(), missing.toString());
         assertEquals("recur: " + dir.resolve("nope.txt") + ": no such file\n", missing.err());
     }
 
@@ -154,10 +154,10 @@ class CliEndToEndTest {
     void stackTracesOnlyWithTheFlag() {
         Path none = dir.resolve("absent.recur");
         CliRunner.Result quiet = CliRunner.run("inspect", none.toString());
-        assertEquals(ExitCode.BAD_MODEL_FILE, quiet.code());
+        assertEquals(ExitCode.BAD_MODEL_FILE.code(), quiet.code());
         assertEquals(1, quiet.err().lines().count(), quiet.err());
         CliRunner.Result loud = CliRunner.run("inspect", "-x", none.toString());
-        assertEquals(ExitCode.BAD_MODEL_FILE, loud.code());
+        assertEquals(ExitCode.BAD_MODEL_FILE.code(), loud.code());
         assertTrue(loud.err().contains("\tat dev.recur."), loud.err());
     }
 
@@ -168,7 +168,7 @@ class CliEndToEndTest {
                 "--out", dir.resolve("t2.recur").toString(), "--sample-length", "0");
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.err().contains("x 2 threads"), r.err());
-        assertEquals(ExitCode.USAGE, CliRunner.run("train", "--threads", "0").code());
+        assertEquals(ExitCode.USAGE.code(), CliRunner.run("train", "--threads", "0").code());
     }
 
     @Test
@@ -189,8 +189,8 @@ class CliEndToEndTest {
         CliRunner.Result e2 = CliRunner.run(concat(eval, "--threads", "2"));
         assertEquals(0, e2.code(), e2.toString());
         assertEquals(e1.out(), e2.out(), "the same perplexity on 1 and 2 threads");
-        assertEquals(ExitCode.USAGE, CliRunner.run(concat(sample, "--threads", "0")).code());
-        assertEquals(ExitCode.USAGE, CliRunner.run(concat(eval, "--threads", "300")).code());
+        assertEquals(ExitCode.USAGE.code(), CliRunner.run(concat(sample, "--threads", "0")).code());
+        assertEquals(ExitCode.USAGE.code(), CliRunner.run(concat(eval, "--threads", "300")).code());
     }
 
     @Test
@@ -202,7 +202,7 @@ class CliEndToEndTest {
         assertTrue(a.out().startsWith("the "), a.out());
         assertEquals(a.out(), b.out(), "beam search is deterministic: the seed does not matter");
         CliRunner.Result bad = CliRunner.run(concat(base, "--sampler-option", "beams=4"));
-        assertEquals(ExitCode.USAGE, bad.code(), bad.toString());
+        assertEquals(ExitCode.USAGE.code(), bad.code(), bad.toString());
         assertEquals("recur: unknown option 'beams' for sampler 'beam'; known options: width, length-penalty\n", bad.err());
         assertTrue(CliRunner.run("list", "samplers").out().contains("beam"));
     }

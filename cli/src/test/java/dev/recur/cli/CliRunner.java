@@ -16,7 +16,7 @@ final class CliRunner {
     static Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Cli.create(Plugins.loader(args, CliRunner.class.getClassLoader()), new PrintWriter(out, true),
+        int code = Cli.create(dev.recur.cli.wiring.PluginJars.loader(args, CliRunner.class.getClassLoader()), new PrintWriter(out, true),
                         new PrintWriter(err, true))
                 .execute(args);
         return new Result(code, out.toString(), err.toString());

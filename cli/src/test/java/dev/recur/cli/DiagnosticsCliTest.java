@@ -84,16 +84,16 @@ class DiagnosticsCliTest {
     void badInputsAreClearErrors() {
         CliRunner.Result none = CliRunner.run("diagnose", "--model", dir.resolve("none.recur").toString(), "--corpus",
                 corpus.toString());
-        assertEquals(ExitCode.BAD_MODEL_FILE, none.code(), none.toString());
+        assertEquals(ExitCode.BAD_MODEL_FILE.code(), none.code(), none.toString());
         assertEquals("recur: " + dir.resolve("none.recur") + ": no such file\n", none.err());
         CliRunner.Result tooShort = CliRunner.run("diagnose", "--model", model.toString(), "--corpus", corpus.toString(),
                 "--max-distance", "100000");
-        assertEquals(ExitCode.BAD_DATA, tooShort.code(), tooShort.toString());
+        assertEquals(ExitCode.BAD_DATA.code(), tooShort.code(), tooShort.toString());
         assertTrue(tooShort.err().startsWith("recur: corpus is too short for --max-distance 100000"), tooShort.err());
         CliRunner.Result fmt = CliRunner.run("plot", "--metrics", metrics.toString(), "--out", dir.resolve("x.gif").toString());
-        assertEquals(ExitCode.USAGE, fmt.code(), fmt.toString());
+        assertEquals(ExitCode.USAGE.code(), fmt.code(), fmt.toString());
         CliRunner.Result notJson = CliRunner.run("plot", "--metrics", corpus.toString(), "--out", dir.resolve("x.png").toString());
-        assertEquals(ExitCode.USAGE, notJson.code(), notJson.toString());
+        assertEquals(ExitCode.USAGE.code(), notJson.code(), notJson.toString());
         assertEquals(1, notJson.err().lines().count(), notJson.err());
     }
 }

@@ -14,6 +14,7 @@ import dev.recur.math.Kernels;
 import dev.recur.model.LanguageModel;
 import dev.recur.spi.CellProvider;
 import dev.recur.spi.ProviderRegistry;
+import dev.recur.spi.Providers;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -31,7 +32,7 @@ class ModelFileTest {
     @TempDir
     Path dir;
 
-    static final ProviderRegistry<CellProvider> CELLS = ProviderRegistry.load("cell", CellProvider.class);
+    static final Providers PROVIDERS = Providers.load();
 
     @Test
     void saveThenLoadGivesIdenticalLogits() {
@@ -39,7 +40,7 @@ class ModelFileTest {
             LanguageModel lm = GoldenFiles.build(g);
             Path f = dir.resolve(g.name() + ".recur");
             ModelFiles.save(f, lm);
-            LanguageModel back = ModelFiles.load(f, CELLS, Kernels.get());
+            LanguageModel back = ModelFiles.load(f, PROVIDERS, Kernels.get());
             assertArrayEquals(GoldenFiles.logits(lm, g.input()), GoldenFiles.logits(back, g.input()), g.name());
             assertEquals(lm.vocabulary().tokens(), back.vocabulary().tokens());
             assertEquals(lm.network().spec(), back.network().spec());
@@ -51,11 +52,11 @@ class ModelFileTest {
         var tok = new dev.recur.text.CharTokenizer();
         var vocab = tok.buildVocabulary("hello world\n");
         var spec = new dev.recur.model.ModelSpec("lstm", java.util.Map.of(), vocab.size(), 6, 6, 2, 0.3, true);
-        var net = dev.recur.model.RnnLanguageModel.create(spec, CELLS.get("lstm"), 5, Kernels.get());
+        var net = dev.recur.model.RnnLanguageModel.create(spec, PROVIDERS.cells().get("lstm"), 5, Kernels.get());
         LanguageModel lm = new LanguageModel(net, tok, vocab);
         Path f = dir.resolve("stacked.recur");
         ModelFiles.save(f, lm);
-        LanguageModel back = ModelFiles.load(f, CELLS, Kernels.get());
+        LanguageModel back = ModelFiles.load(f, PROVIDERS, Kernels.get());
         assertEquals(spec, back.network().spec());
         assertEquals(2, back.network().layers());
         assertTrue(back.network().tiedWeights());
@@ -67,7 +68,7 @@ class ModelFileTest {
     void goldenFilesOfFormat1StillLoadAndGiveTheirLogits() throws Exception {
         for (GoldenFiles.Golden g : GoldenFiles.ALL) {
             Path f = copyResource("/golden/" + g.name() + ".recur");
-            LanguageModel lm = ModelFiles.load(f, CELLS, Kernels.get());
+            LanguageModel lm = ModelFiles.load(f, PROVIDERS, Kernels.get());
             String expected;
             try (InputStream in = getClass().getResourceAsStream("/golden/" + g.name() + ".logits")) {
                 expected = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -147,14 +148,14 @@ class ModelFileTest {
         for (int cut : new int[] {0, 5, 23, 24, 60, full.length / 3, full.length - 1}) {
             Path f = dir.resolve("cut-" + cut + ".recur");
             Files.write(f, Arrays.copyOf(full, cut));
-            assertRejected(f, ExitCode.BAD_MODEL_FILE, f.toString());
+            assertRejected(f, ExitCode.BAD_MODEL_FILE.code(), f.toString());
         }
         byte[] junk = new byte[4096];
         new SplittableRandom(1).nextBytes(junk);
         Path r = Files.write(dir.resolve("random.recur"), junk);
-        assertRejected(r, ExitCode.BAD_MODEL_FILE, "not a recur model file");
-        assertRejected(dir, ExitCode.BAD_MODEL_FILE, "is a directory");
-        assertRejected(dir.resolve("missing.recur"), ExitCode.BAD_MODEL_FILE, "no such file");
+        assertRejected(r, ExitCode.BAD_MODEL_FILE.code(), "not a recur model file");
+        assertRejected(dir, ExitCode.BAD_MODEL_FILE.code(), "is a directory");
+        assertRejected(dir.resolve("missing.recur"), ExitCode.BAD_MODEL_FILE.code(), "no such file");
     }
 
     @Test
@@ -165,35 +166,35 @@ class ModelFileTest {
 
         // absurd sizes: a spec that declares a huge model the file cannot hold
         ModelFile absurd = m.toBuilder().setSpec(m.getSpec().toBuilder().setHiddenSize(60000).setEmbeddingSize(60000)).build();
-        assertRejected(rewrite("absurd.recur", absurd), ExitCode.BAD_MODEL_FILE, "tensor 'E' has shape");
+        assertRejected(rewrite("absurd.recur", absurd), ExitCode.BAD_MODEL_FILE.code(), "tensor 'E' has shape");
 
         // wrong tensor shape (same number of values, transposed shape)
         Tensor t = m.getTensors(e);
         ModelFile wrong = m.toBuilder().setTensors(e, t.toBuilder().clearShape()
                 .addShape(t.getShape(1)).addShape(t.getShape(0))).build();
-        assertRejected(rewrite("shape.recur", wrong), ExitCode.BAD_MODEL_FILE, "tensor 'E' has shape");
+        assertRejected(rewrite("shape.recur", wrong), ExitCode.BAD_MODEL_FILE.code(), "tensor 'E' has shape");
 
         // NaN weight
         Tensor w = m.getTensors(wh);
         byte[] data = w.getData().toByteArray();
         ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).putFloat(4, Float.NaN);
         ModelFile nan = m.toBuilder().setTensors(wh, w.toBuilder().setData(ByteString.copyFrom(data))).build();
-        assertRejected(rewrite("nan.recur", nan), ExitCode.BAD_MODEL_FILE, "non-finite value (element 1 is NaN)");
+        assertRejected(rewrite("nan.recur", nan), ExitCode.BAD_MODEL_FILE.code(), "non-finite value (element 1 is NaN)");
 
         // a missing tensor
         ModelFile lacking = m.toBuilder().removeTensors(wh).build();
-        assertRejected(rewrite("lacking.recur", lacking), ExitCode.BAD_MODEL_FILE, "W_h", false);
+        assertRejected(rewrite("lacking.recur", lacking), ExitCode.BAD_MODEL_FILE.code(), "W_h", false);
 
         // a cell that is not on the classpath
         ModelFile tcn = m.toBuilder().setSpec(m.getSpec().toBuilder().setCell("tcn")).build();
-        assertRejected(rewrite("tcn.recur", tcn), ExitCode.MISSING_PLUGIN,
+        assertRejected(rewrite("tcn.recur", tcn), ExitCode.MISSING_PLUGIN.code(),
                 "needs cell 'tcn', which is not on the classpath; available: elman, gru, lstm", false);
         // a cell that exists but whose tensors do not fit the file
         ModelFile lstm = m.toBuilder().setSpec(m.getSpec().toBuilder().setCell("lstm").clearCellOptions()).build();
-        assertRejected(rewrite("lstm.recur", lstm), ExitCode.BAD_MODEL_FILE, "lacks tensor 'W_ih'", false);
+        assertRejected(rewrite("lstm.recur", lstm), ExitCode.BAD_MODEL_FILE.code(), "lacks tensor 'W_ih'", false);
 
         // an invalid cell option stored in the file
         ModelFile opt = m.toBuilder().setSpec(m.getSpec().toBuilder().putCellOptions("activation", "softsign")).build();
-        assertRejected(rewrite("opt.recur", opt), ExitCode.BAD_MODEL_FILE, "softsign", false);
+        assertRejected(rewrite("opt.recur", opt), ExitCode.BAD_MODEL_FILE.code(), "softsign", false);
     }
 }

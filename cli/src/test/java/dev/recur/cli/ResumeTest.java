@@ -23,7 +23,8 @@ class ResumeTest {
     Path dir;
 
     @ParameterizedTest(name = "checkpoint after {0} steps, {1} in total, {2} x {3}, dropout {4}")
-    @CsvSource({"7,30,elman,1,0", "19,30,elman,1,0", "38,45,elman,1,0", "11,30,lstm,2,0.2", "19,30,gru,2,0.1"})
+    @CsvSource({"7,30,elman,1,0", "19,30,elman,1,0", "38,45,elman,1,0", "11,30,lstm,2,0.2", "19,30,gru,2,0.1",
+        "15,30,elman,1,0", "10,30,gru,2,0.1"})
     void resumedRunIsBitIdenticalToAnUninterruptedOne(int n, int total, String cell, int layers, double dropout)
             throws Exception {
         Path corpus = Files.writeString(dir.resolve("c.txt"), CliEndToEndTest.TEXT);

@@ -24,17 +24,22 @@ public final class SignSgdProvider implements OptimizerProvider {
 
     @Override
     public List<OptionSpec> options() {
-        return List.of(new OptionSpec("lr", "0.001", "step size"));
+        return List.of();
+    }
+
+    @Override
+    public double defaultLearningRate() {
+        return 0.001;
     }
 
     @Override
     public Optimizer create(Map<String, String> options) {
-        double lr0 = Options.parse("optimizer", this, options).number("lr", 0, false, 10);
+        Options.parse("optimizer", this, options);
         return new Optimizer() {
-            double lr = lr0;
             long steps;
 
-            public void step(List<Parameter> ps) {
+            public void step(List<Parameter> ps, double lr) {
+                Optimizer.checkLearningRate(lr);
                 steps++;
                 for (Parameter p : ps) {
                     for (int i = 0; i < p.size(); i++) {
@@ -43,21 +48,12 @@ public final class SignSgdProvider implements OptimizerProvider {
                 }
             }
 
-            public double learningRate() {
-                return lr;
-            }
-
-            public void setLearningRate(double v) {
-                lr = v;
-            }
-
             public OptimizerState state() {
-                return new OptimizerState(Map.of(), Map.of("step", (double) steps, "lr", lr));
+                return new OptimizerState(Map.of(), Map.of("step", (double) steps));
             }
 
             public void restore(OptimizerState s) {
                 steps = s.scalars().get("step").longValue();
-                lr = s.scalars().get("lr");
             }
         };
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.anyDouble;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyList;
@@ -73,7 +74,7 @@ class TrainerIntegrationTest {
         int[] ids = tok.encode(text, v);
         RnnLanguageModel m = model(v.size(), 16, 64, Activation.TANH, SEED);
         TrainerConfig cfg = TrainerConfig.defaults().withBatchSize(4).withBptt(20).withEpochs(40).withSeed(SEED);
-        TrainingResult r = new Trainer(m, new Adam(0.01), new GlobalNormClipper(5), LearningRateSchedule.constant(0.01), cfg)
+        TrainingResult r = new Trainer(m, new Adam(), new GlobalNormClipper(5), LearningRateSchedule.constant(0.01), cfg)
                 .train(ids, null);
         Evaluation e = Evaluator.evaluate(m, ids, 4, 20, "training text");
         assertTrue(e.meanLoss() < 0.05, "training loss after " + r.steps() + " steps should be close to 0, got "
@@ -113,7 +114,7 @@ class TrainerIntegrationTest {
         assertEquals((long) usable * batch, seen, "every position counted once");
         Evaluation e = Evaluator.evaluate(m, tokens, batch, 1000, "corpus");
         assertEquals(e.meanLoss() * e.tokens(), sum, 1e-3, "sum of window losses vs a full evaluation");
-        verify(frozen, times(steps.size())).step(anyList());
+        verify(frozen, times(steps.size())).step(anyList(), anyDouble());
     }
 
     @Test
@@ -131,7 +132,7 @@ class TrainerIntegrationTest {
                         .train(randomTokens(200, v, SEED), null));
         assertTrue(e.getMessage().startsWith("training diverged: 3 consecutive steps with a non-finite loss or gradient"),
                 e.getMessage());
-        verify(opt, never()).step(anyList());
+        verify(opt, never()).step(anyList(), anyDouble());
         verify(listener, times(3)).onSkippedStep(anyLong(), anyInt(), anyString());
         assertArrayEquals(before, m.parameter("W_h").value(), "skipped steps never reach the weights");
     }
@@ -149,7 +150,7 @@ class TrainerIntegrationTest {
         });
         TrainingListener listener = mock(TrainingListener.class);
         TrainerConfig cfg = TrainerConfig.defaults().withBatchSize(2).withBptt(4);
-        TrainingResult r = new Trainer(m, new Sgd(0.1), onceBad, LearningRateSchedule.constant(0.1), cfg)
+        TrainingResult r = new Trainer(m, new Sgd(), onceBad, LearningRateSchedule.constant(0.1), cfg)
                 .addListener(listener).train(randomTokens(200, v, SEED), null);
         assertEquals(1, r.skippedSteps());
         assertEquals(calls[0] - 1, r.steps());
@@ -165,7 +166,7 @@ class TrainerIntegrationTest {
                 SEED, Kernels.get());
         TrainerConfig cfg = TrainerConfig.defaults().withBatchSize(2).withBptt(60).withEpochs(50).withMaxBadSteps(2);
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
-                () -> new Trainer(m, new Sgd(1e3), new NoClipper(), LearningRateSchedule.constant(1e3), cfg)
+                () -> new Trainer(m, new Sgd(), new NoClipper(), LearningRateSchedule.constant(1e3), cfg)
                         .train(randomTokens(2000, v, SEED), null));
         assertTrue(e.getMessage().contains("lower the learning rate or clip gradients"), e.getMessage());
         for (Parameter p : m.parameters()) {
@@ -183,7 +184,7 @@ class TrainerIntegrationTest {
         RnnLanguageModel m = model(v, 8, 16, Activation.TANH, SEED);
         TrainerConfig cfg = TrainerConfig.defaults().withBatchSize(4).withBptt(10).withEpochs(20);
         // random tokens: the validation loss soon stops improving, so the plateau rule decays and stops
-        TrainingResult r = new Trainer(m, new Adam(0.05), new GlobalNormClipper(5), new PlateauSchedule(0.05, 1.003, 2), cfg)
+        TrainingResult r = new Trainer(m, new Adam(), new GlobalNormClipper(5), new PlateauSchedule(0.05, 1.003, 2), cfg)
                 .train(train, valid);
         assertTrue(r.stopReason().startsWith("schedule: "), r.stopReason());
         Evaluation now = Evaluator.evaluate(m, valid, cfg.evalBatch(), cfg.bptt(), "validation");
@@ -195,12 +196,12 @@ class TrainerIntegrationTest {
         RnnLanguageModel m = model(5, 3, 4, Activation.TANH, SEED);
         TrainerConfig cfg = TrainerConfig.defaults().withBatchSize(4).withBptt(35);
         CorpusException e = assertThrows(CorpusException.class,
-                () -> new Trainer(m, new Sgd(0.1), new NoClipper(), LearningRateSchedule.constant(0.1), cfg)
+                () -> new Trainer(m, new Sgd(), new NoClipper(), LearningRateSchedule.constant(0.1), cfg)
                         .train(new int[50], null));
         assertEquals("training corpus is too short: 50 tokens in 4 streams give 12 tokens per stream, expected at least "
                 + "36 (at least 144 tokens; use a smaller batch or window)", e.getMessage());
         assertThrows(CorpusException.class,
-                () -> new Trainer(m, new Sgd(0.1), new NoClipper(), LearningRateSchedule.constant(0.1), cfg)
+                () -> new Trainer(m, new Sgd(), new NoClipper(), LearningRateSchedule.constant(0.1), cfg)
                         .train(new int[0], null));
     }
 }

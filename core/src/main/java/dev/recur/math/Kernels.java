@@ -1,5 +1,7 @@
 package dev.recur.math;
 
+import dev.recur.math.internal.ScalarKernels;
+
 import java.lang.System.Logger.Level;
 import java.util.Locale;
 
@@ -52,21 +54,10 @@ public final class Kernels {
                     "the Vector API is not available: start the JVM with --add-modules jdk.incubator.vector");
         }
         try {
-            return (MathKernels) Class.forName("dev.recur.math.VectorKernels").getDeclaredConstructor().newInstance();
+            return (MathKernels) Class.forName("dev.recur.math.internal.VectorKernels").getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot load the Vector API kernels: " + e, e);
         }
-    }
-
-    /**
-     * The default kernels split over {@code threads} threads (a new dedicated pool; 1 = the default kernels
-     * themselves). The pool's daemon workers park when idle.
-     */
-    public static MathKernels withThreads(int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-        }
-        return threads == 1 ? get() : new ParallelKernels(get(), new ComputePool(threads));
     }
 
     private static MathKernels choose() {

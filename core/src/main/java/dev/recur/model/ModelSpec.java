@@ -15,16 +15,22 @@ import java.util.TreeMap;
  * @param layers        stacked cells (≥ 1)
  * @param dropout       dropout probability on embeddings, between layers and on outputs, in [0, 1)
  * @param tieWeights    whether the output projection is the transposed embedding (needs E = H)
+ * @param output        the output layer provider's name ({@code softmax})
+ * @param outputOptions the output layer's options (validated by the provider)
  */
 public record ModelSpec(String cell, Map<String, String> cellOptions, int vocabSize, int embeddingSize, int hiddenSize,
-                        int layers, double dropout, boolean tieWeights) {
+                        int layers, double dropout, boolean tieWeights, String output,
+                        Map<String, String> outputOptions) {
 
-    /** Output layer kind stored in model files. */
+    /** The default output layer: the full softmax. */
     public static final String OUTPUT_SOFTMAX = "softmax";
 
     public ModelSpec {
         Objects.requireNonNull(cell, "cell");
         cellOptions = java.util.Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(cellOptions, "cellOptions")));
+        Objects.requireNonNull(output, "output");
+        outputOptions = java.util.Collections.unmodifiableMap(
+                new TreeMap<>(Objects.requireNonNull(outputOptions, "outputOptions")));
         if (vocabSize < 2) {
             throw new IllegalArgumentException("vocabSize must be >= 2, got " + vocabSize);
         }
@@ -46,7 +52,20 @@ public record ModelSpec(String cell, Map<String, String> cellOptions, int vocabS
         }
     }
 
-    /** One layer, no dropout, untied. */
+    /** A model with the full softmax output layer. */
+    public ModelSpec(String cell, Map<String, String> cellOptions, int vocabSize, int embeddingSize, int hiddenSize,
+                     int layers, double dropout, boolean tieWeights) {
+        this(cell, cellOptions, vocabSize, embeddingSize, hiddenSize, layers, dropout, tieWeights, OUTPUT_SOFTMAX,
+                Map.of());
+    }
+
+    /** The same model with another output layer. */
+    public ModelSpec withOutput(String name, Map<String, String> options) {
+        return new ModelSpec(cell, cellOptions, vocabSize, embeddingSize, hiddenSize, layers, dropout, tieWeights, name,
+                options);
+    }
+
+    /** One layer, no dropout, untied, full softmax. */
     public ModelSpec(String cell, Map<String, String> cellOptions, int vocabSize, int embeddingSize, int hiddenSize) {
         this(cell, cellOptions, vocabSize, embeddingSize, hiddenSize, 1, 0, false);
     }

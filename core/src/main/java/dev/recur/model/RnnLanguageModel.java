@@ -1,33 +1,38 @@
 package dev.recur.model;
 
 import dev.recur.math.MathKernels;
+import dev.recur.output.SoftmaxOutputProvider;
 import dev.recur.spi.Cell;
 import dev.recur.spi.CellProvider;
 import dev.recur.spi.CellSpec;
 import dev.recur.spi.CellWorkspace;
+import dev.recur.spi.OutputLayer;
+import dev.recur.spi.OutputLayerProvider;
+import dev.recur.spi.OutputSpec;
+import dev.recur.spi.OutputWorkspace;
 import dev.recur.spi.Parameter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The recurrent language model: embedding E [V×E] → one or more stacked {@link Cell}s → output projection
- * U [H×V] + b2 → softmax, trained on mean cross-entropy. Optional (inverted) dropout on the embeddings,
- * between layers and on the top outputs, active in {@link #trainWindow} only and drawn from the model's own
- * seeded generator (its state is checkpointed); optional weight tying, where the output projection is Eᵀ
- * (no U parameter; needs E = H).
+ * The recurrent language model: embedding E [V×E] → one or more stacked {@link Cell}s → an
+ * {@link OutputLayer} (by default the full softmax, U [H×V] + b2), trained on mean cross-entropy. Optional
+ * (inverted) dropout on the embeddings, between layers and on the top outputs, active in {@link #trainWindow}
+ * only and drawn from the model's own seeded generator (its state is checkpointed); optional weight tying,
+ * where the output layer uses Eᵀ as its projection (needs E = H).
  *
  * <p>All products that do not depend on the recurrence are hoisted out of the time loop: each cell projects
- * the inputs of a whole window at once, and the output layer, the fused softmax + cross-entropy and their
- * gradients run over all loss positions of a window in single matrix products. Nothing is allocated per
- * window: every buffer lives in a {@link Workspace}.
+ * the inputs of a whole window at once, and the output layer runs over all loss positions of a window in one
+ * call. Nothing is allocated per window: every buffer lives in a {@link Workspace}.
  *
  * <p>Parameter names: {@code E}, the cells' own (layer 0 unprefixed — Elman: {@code W_e}, {@code W_h},
- * {@code b1} —, layer l ≥ 1 prefixed {@code l<l>.}), {@code U} (untied only), {@code b2}. The carried state
- * is the layers' states one after another: [layer 0: batch × S0 | layer 1: batch × S1 | …]. Not
- * thread-safe.
+ * {@code b1} —, layer l ≥ 1 prefixed {@code l<l>.}), then the output layer's (softmax: {@code U} when untied,
+ * {@code b2}). The carried state is the layers' states one after another: [layer 0: batch × S0 | layer 1:
+ * batch × S1 | …]. Not thread-safe.
  */
 public final class RnnLanguageModel {
 
@@ -36,49 +41,63 @@ public final class RnnLanguageModel {
     private final List<Cell> cells;
     private final MathKernels k;
     private final Parameter embedding;
-    private final Parameter outWeight; // null when tied
-    private final Parameter outBias;
+    private final OutputLayer output;
     private final List<Parameter> parameters;
     private final ModelSpec spec;
-    private final float dropout;
+    private final DropoutMasks dropout;
     private final boolean tied;
     private final int stateSize;
-    private long rngState;
 
     /**
-     * A one-layer model around {@code cell}, with E ~ U(−0.1, 0.1), U ~ U(−1/√H, 1/√H) and b2 = 0.
+     * A one-layer model around {@code cell} with the full softmax, E ~ U(−0.1, 0.1), U ~ U(−1/√H, 1/√H), b2 = 0.
      *
      * @param seed seed of the initialisation of E and U (the cell initialises itself)
      */
     public RnnLanguageModel(int vocabSize, int embeddingSize, Cell cell, long seed, MathKernels kernels) {
-        this(vocabSize, embeddingSize, List.of(cell), 0, false, seed, kernels, null);
+        this(vocabSize, embeddingSize, List.of(cell), 0, false, seed, kernels, null, new SoftmaxOutputProvider(),
+                Map.of());
     }
 
-    /** A model over stacked cells, with dropout probability {@code dropout} and optional weight tying. */
+    /** A model over stacked cells with the full softmax, dropout probability {@code dropout}, optional tying. */
     public RnnLanguageModel(int vocabSize, int embeddingSize, List<Cell> cells, double dropout, boolean tieWeights,
                             long seed, MathKernels kernels) {
-        this(vocabSize, embeddingSize, cells, dropout, tieWeights, seed, kernels, null);
+        this(vocabSize, embeddingSize, cells, dropout, tieWeights, seed, kernels, null, new SoftmaxOutputProvider(),
+                Map.of());
     }
 
     /**
-     * Builds the model a spec describes, each layer's cell from {@code provider} (which must be the provider
-     * the spec names). Models built this way know their {@link #spec()} and can be saved.
+     * Builds the model a spec describes: each layer's cell from {@code cellProvider}, the output layer from
+     * {@code outputProvider} (the providers the spec names). Models built this way know their {@link #spec()}
+     * and can be saved.
      */
-    public static RnnLanguageModel create(ModelSpec spec, CellProvider provider, long seed, MathKernels kernels) {
-        if (!provider.name().equals(spec.cell())) {
-            throw new IllegalArgumentException("spec names cell '" + spec.cell() + "', got provider '" + provider.name() + "'");
+    public static RnnLanguageModel create(ModelSpec spec, CellProvider cellProvider, OutputLayerProvider outputProvider,
+                                          long seed, MathKernels kernels) {
+        if (!cellProvider.name().equals(spec.cell())) {
+            throw new IllegalArgumentException("spec names cell '" + spec.cell() + "', got provider '"
+                    + cellProvider.name() + "'");
+        }
+        if (!outputProvider.name().equals(spec.output())) {
+            throw new IllegalArgumentException("spec names output layer '" + spec.output() + "', got provider '"
+                    + outputProvider.name() + "'");
         }
         List<Cell> cells = new ArrayList<>();
         for (int l = 0; l < spec.layers(); l++) {
             int in = l == 0 ? spec.embeddingSize() : spec.hiddenSize();
-            cells.add(provider.create(new CellSpec(in, spec.hiddenSize(), spec.cellOptions(), seed + 7919L * l, kernels)));
+            cells.add(cellProvider.create(new CellSpec(in, spec.hiddenSize(), spec.cellOptions(), seed + 7919L * l,
+                    kernels)));
         }
         return new RnnLanguageModel(spec.vocabSize(), spec.embeddingSize(), cells, spec.dropout(), spec.tieWeights(),
-                seed ^ 0x5DEECE66DL, kernels, spec);
+                seed ^ 0x5DEECE66DL, kernels, spec, outputProvider, spec.outputOptions());
+    }
+
+    /** {@link #create(ModelSpec, CellProvider, OutputLayerProvider, long, MathKernels)} for the built-in softmax. */
+    public static RnnLanguageModel create(ModelSpec spec, CellProvider cellProvider, long seed, MathKernels kernels) {
+        return create(spec, cellProvider, new SoftmaxOutputProvider(), seed, kernels);
     }
 
     private RnnLanguageModel(int vocabSize, int embeddingSize, List<Cell> cells, double dropout, boolean tieWeights,
-                             long seed, MathKernels kernels, ModelSpec spec) {
+                             long seed, MathKernels kernels, ModelSpec spec, OutputLayerProvider outputProvider,
+                             Map<String, String> outputOptions) {
         if (vocabSize < 2) {
             throw new IllegalArgumentException("vocabSize must be >= 2, got " + vocabSize);
         }
@@ -107,23 +126,30 @@ public final class RnnLanguageModel {
         this.embeddingSize = embeddingSize;
         this.cells = List.copyOf(cells);
         this.k = kernels;
-        this.dropout = (float) dropout;
         this.tied = tieWeights;
         this.embedding = new Parameter("E", vocabSize, embeddingSize);
-        this.outWeight = tieWeights ? null : new Parameter("U", h, vocabSize);
-        this.outBias = new Parameter("b2", vocabSize);
         SplittableRandom rnd = new SplittableRandom(seed);
         uniform(embedding.value(), 0.1, rnd);
-        if (outWeight != null) {
-            uniform(outWeight.value(), 1.0 / Math.sqrt(h), rnd);
+        this.output = outputProvider.create(new OutputSpec(h, vocabSize, outputOptions, tieWeights ? embedding : null,
+                rnd, kernels));
+        if (output.inputSize() != h || output.vocabSize() != vocabSize) {
+            throw new IllegalArgumentException("output layer '" + outputProvider.name() + "' was built for " + h + " x "
+                    + vocabSize + " but reports " + output.inputSize() + " x " + output.vocabSize());
         }
-        this.rngState = rnd.nextLong();
+        this.dropout = new DropoutMasks(dropout, rnd.nextLong());
         List<Parameter> all = new ArrayList<>();
         all.add(embedding);
+        java.util.Set<String> outputNames = new java.util.HashSet<>();
+        for (Parameter p : output.parameters()) {
+            outputNames.add(p.name());
+        }
+        if (outputNames.contains("E")) {
+            throw new IllegalArgumentException("output parameter name 'E' clashes with the model's embedding");
+        }
         int s = 0;
         for (int l = 0; l < this.cells.size(); l++) {
             for (Parameter p : this.cells.get(l).parameters()) {
-                if (p.name().equals("E") || p.name().equals("U") || p.name().equals("b2")) {
+                if (p.name().equals("E") || outputNames.contains(p.name())) {
                     throw new IllegalArgumentException("cell parameter name '" + p.name() + "' clashes with the model's");
                 }
                 all.add(l == 0 ? p : p.withName("l" + l + "." + p.name()));
@@ -131,10 +157,7 @@ public final class RnnLanguageModel {
             s += this.cells.get(l).stateSize();
         }
         this.stateSize = s;
-        if (outWeight != null) {
-            all.add(outWeight);
-        }
-        all.add(outBias);
+        all.addAll(output.parameters());
         this.parameters = Collections.unmodifiableList(all);
         if (spec != null && (spec.vocabSize() != vocabSize || spec.embeddingSize() != embeddingSize
                 || spec.hiddenSize() != h || spec.layers() != cells.size() || spec.tieWeights() != tieWeights)) {
@@ -187,7 +210,12 @@ public final class RnnLanguageModel {
     }
 
     public double dropout() {
-        return dropout;
+        return dropout.probability();
+    }
+
+    /** The output layer (the top layer's outputs → the next-token distribution). */
+    public OutputLayer output() {
+        return output;
     }
 
     public boolean tiedWeights() {
@@ -215,12 +243,12 @@ public final class RnnLanguageModel {
 
     /** The state of the dropout generator (for checkpoints). */
     public long dropoutState() {
-        return rngState;
+        return dropout.state();
     }
 
     /** Restores the dropout generator (from a checkpoint). */
     public void setDropoutState(long state) {
-        this.rngState = state;
+        dropout.setState(state);
     }
 
     /** Buffers for windows of up to {@code maxSteps} steps over {@code batch} rows. */
@@ -254,36 +282,21 @@ public final class RnnLanguageModel {
         }
         int h = hiddenSize();
         int rows = steps * b;
-        float[] top = forwardLayers(ws, steps, inputs, stateIn, stateOut, dropout > 0);
+        boolean drop = dropout.probability() > 0;
+        float[] top = forwardLayers(ws, steps, inputs, stateIn, stateOut, drop);
         int first = lossFrom * b;
         int lossRows = (steps - lossFrom) * b;
-        outputLogits(top, first, lossRows, ws.logits);
-        double loss = k.softmaxCrossEntropy(lossRows, vocabSize, ws.logits, 0, vocabSize, targets, first, 1f / lossRows);
-        // ws.logits now holds dJ/dlogits for the loss rows
         float[] dTop = ws.dh[cells.size() - 1];
         Arrays.fill(dTop, 0, first * h, 0f);
-        if (tied) {
-            // logits = top·Eᵀ: dE += dLogitsᵀ·top, dTop = dLogits·E
-            k.gemmTN(vocabSize, h, lossRows, ws.logits, 0, vocabSize, top, first * h, h, embedding.grad(), 0, h, true);
-            k.gemmNN(lossRows, h, vocabSize, ws.logits, 0, vocabSize, embedding.value(), 0, h, dTop, first * h, h, false);
-        } else {
-            k.gemmTN(h, vocabSize, lossRows, top, first * h, h, ws.logits, 0, vocabSize, outWeight.grad(), 0, vocabSize, true);
-            // dTop = dLogits·Uᵀ as a product with Uᵀ transposed once per window: the packed A·B kernels instead of
-            // |V|-long dot products that stream all of U once per four rows (W: 70 ms of a 196 ms step)
-            if (ws.outWeightT == null) {
-                ws.outWeightT = new float[vocabSize * h];
-            }
-            k.transpose(h, vocabSize, outWeight.value(), 0, vocabSize, ws.outWeightT, 0, h);
-            k.gemmNN(lossRows, h, vocabSize, ws.logits, 0, vocabSize, ws.outWeightT, 0, h, dTop, first * h, h, false);
-        }
-        k.sumRows(lossRows, vocabSize, ws.logits, 0, vocabSize, outBias.grad(), 0);
-        if (dropout > 0) {
+        double loss = output.lossAndGradient(ws.out, lossRows, top, first * h, targets, first, 1f / lossRows, dTop,
+                first * h);
+        if (drop) {
             k.multiply(rows * h, dTop, 0, ws.mask[cells.size()], 0, dTop, 0);
         }
         for (int l = cells.size() - 1; l >= 0; l--) {
             float[] dIn = l == 0 ? ws.dx : ws.dh[l - 1];
             cells.get(l).backward(b, steps, ws.dh[l], null, dIn, null, ws.cellWs[l]);
-            if (dropout > 0) {
+            if (drop) {
                 int width = l == 0 ? embeddingSize : cells.get(l - 1).hiddenSize();
                 k.multiply(rows * width, dIn, 0, ws.mask[l], 0, dIn, 0);
             }
@@ -305,9 +318,18 @@ public final class RnnLanguageModel {
                                  float[] stateOut) {
         checkWindow(ws, steps, inputs);
         float[] top = forwardLayers(ws, steps, inputs, stateIn, stateOut, false);
-        int rows = steps * ws.batch;
-        outputLogits(top, 0, rows, ws.logits);
-        return k.softmaxCrossEntropy(rows, vocabSize, ws.logits, 0, vocabSize, targets, 0, 0f);
+        return output.loss(ws.out, steps * ws.batch, top, 0, targets, 0);
+    }
+
+    /**
+     * Forward over one window, no dropout: {@code logProbs[r]} = log p(targets[r]) for every row r of the
+     * window (time-major), natural log.
+     */
+    public void targetLogProbabilities(Workspace ws, int steps, int[] inputs, int[] targets, float[] stateIn,
+                                       float[] stateOut, double[] logProbs) {
+        checkWindow(ws, steps, inputs);
+        float[] top = forwardLayers(ws, steps, inputs, stateIn, stateOut, false);
+        output.targetLogProbabilities(ws.out, steps * ws.batch, top, 0, targets, 0, logProbs, 0);
     }
 
     /** Runs the recurrence only (no output layer, no dropout) over a window, updating the state. */
@@ -317,14 +339,15 @@ public final class RnnLanguageModel {
     }
 
     /**
-     * Feeds {@code steps} time-major tokens and writes the logits of the LAST step into
-     * {@code logits[batch × V]}.
+     * Feeds {@code steps} time-major tokens and writes the next-token scores of the LAST step into
+     * {@code logits[batch × V]}: softmax of each row is the model's next-token distribution (see
+     * {@link OutputLayer#nextTokenScores}).
      */
     public void logitsAfter(Workspace ws, int steps, int[] inputs, float[] stateIn, float[] stateOut, float[] logits) {
         checkWindow(ws, steps, inputs);
         float[] top = forwardLayers(ws, steps, inputs, stateIn, stateOut, false);
         int b = ws.batch;
-        outputLogits(top, (steps - 1) * b, b, logits);
+        output.nextTokenScores(ws.out, b, top, (steps - 1) * b * hiddenSize(), logits, 0);
     }
 
     /** Embeds, runs every layer; returns the top layer's (dropped-out) outputs. */
@@ -335,7 +358,7 @@ public final class RnnLanguageModel {
         embed(inputs, rows, ws.x);
         float[] in = ws.x;
         if (drop) {
-            fillMask(ws.mask[0], rows * embeddingSize);
+            dropout.fill(ws.mask[0], rows * embeddingSize);
             k.multiply(rows * embeddingSize, ws.x, 0, ws.mask[0], 0, ws.xDrop, 0);
             in = ws.xDrop;
         }
@@ -360,7 +383,7 @@ public final class RnnLanguageModel {
             off += sl;
             int width = c.hiddenSize();
             if (drop) {
-                fillMask(ws.mask[l + 1], rows * width);
+                dropout.fill(ws.mask[l + 1], rows * width);
                 k.multiply(rows * width, ws.hs[l], 0, ws.mask[l + 1], 0, ws.hsDrop[l], 0);
                 in = ws.hsDrop[l];
             } else {
@@ -368,22 +391,6 @@ public final class RnnLanguageModel {
             }
         }
         return in;
-    }
-
-    /** Inverted-dropout mask: 0 with probability p, 1/(1−p) otherwise (SplitMix64, checkpointable state). */
-    private void fillMask(float[] mask, int n) {
-        float keep = 1f / (1f - dropout);
-        long s = rngState;
-        for (int i = 0; i < n; i++) {
-            s += 0x9E3779B97F4A7C15L;
-            long z = s;
-            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-            z ^= z >>> 31;
-            float u = (z >>> 40) * 0x1.0p-24f;
-            mask[i] = u < dropout ? 0f : keep;
-        }
-        rngState = s;
     }
 
     private void checkWindow(Workspace ws, int steps, int[] inputs) {
@@ -406,23 +413,13 @@ public final class RnnLanguageModel {
         }
     }
 
-    private void outputLogits(float[] top, int firstRow, int rows, float[] logits) {
-        int h = hiddenSize();
-        if (tied) {
-            k.gemmNT(rows, vocabSize, h, top, firstRow * h, h, embedding.value(), 0, h, logits, 0, vocabSize, false);
-        } else {
-            k.gemmNN(rows, vocabSize, h, top, firstRow * h, h, outWeight.value(), 0, vocabSize, logits, 0, vocabSize, false);
-        }
-        k.addRowVector(rows, vocabSize, outBias.value(), 0, logits, 0, vocabSize);
-    }
-
     /** Per-window buffers; create once per (batch, maxSteps) and reuse. */
     public final class Workspace {
         private final int batch;
         private final int maxSteps;
         private final float[] x;
         private final float[] xDrop;
-        private final float[] logits;
+        private final OutputWorkspace out;
         private final float[] dx;
         private final float[][] hs;
         private final float[][] hsDrop;
@@ -431,26 +428,23 @@ public final class RnnLanguageModel {
         private final float[][] stateIn;
         private final float[][] stateOut;
         private final CellWorkspace[] cellWs;
-        /** Uᵀ [V × H] for the backward pass of an untied output layer (allocated at the first training window). */
-        private float[] outWeightT;
 
         private Workspace(int batch, int maxSteps) {
             if (batch < 1 || maxSteps < 1) {
                 throw new IllegalArgumentException("batch and maxSteps must be >= 1, got " + batch + ", " + maxSteps);
             }
             long rows = (long) batch * maxSteps;
-            if (rows * vocabSize > Integer.MAX_VALUE - 16) {
-                throw new IllegalArgumentException("batch*steps*vocab is too large for one window: "
-                        + rows + " x " + vocabSize);
+            if (rows > Integer.MAX_VALUE / Math.max(embeddingSize, hiddenSize())) {
+                throw new IllegalArgumentException("batch*steps is too large for one window: " + rows);
             }
             this.batch = batch;
             this.maxSteps = maxSteps;
             int r = (int) rows;
             int n = cells.size();
-            boolean drop = dropout > 0;
+            boolean drop = dropout.probability() > 0;
             this.x = new float[r * embeddingSize];
             this.xDrop = drop ? new float[r * embeddingSize] : null;
-            this.logits = new float[r * vocabSize];
+            this.out = output.newWorkspace(r);
             this.dx = new float[r * embeddingSize];
             this.hs = new float[n][];
             this.hsDrop = new float[n][];

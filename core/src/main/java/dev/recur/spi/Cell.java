@@ -16,8 +16,11 @@ import java.util.List;
  * <p>Working on a whole window lets a cell hoist its non-recurrent products out of the time loop (all
  * input projections of the window in one matrix product).
  *
- * <h2>Ownership and lifecycle</h2>
+ * <h2>Ownership and lifecycle (checked by {@code CellContractTest} in recur-testkit)</h2>
  * <ul>
+ *   <li>{@link #inputSize()}, {@link #hiddenSize()} and {@link #stateSize()} are the sizes it was built with;
+ *       a window that does not fit its workspace (other batch, more steps) is an
+ *       {@link IllegalArgumentException}.
  *   <li>The caller owns every buffer and the {@link CellWorkspace}; the cell keeps no reference to a caller's
  *       array beyond one call. A workspace is created once per (batch, maxSteps) and reused for every window.
  *   <li>{@link #forward} OVERWRITES {@code outputs} and {@code stateOut} and never writes its inputs
@@ -29,6 +32,8 @@ import java.util.List;
  *   <li>Batch rows are independent: row b's results depend only on row b's inputs and state.
  *   <li>No allocation in forward or backward: everything needed lives in the workspace.
  *   <li>A cell instance is not thread-safe; use one per training thread.
+ *   <li>{@link #backward} is the exact gradient of {@link #forward}: every parameter, the inputs and the
+ *       incoming state agree with central finite differences.
  * </ul>
  */
 public interface Cell {

@@ -5,25 +5,54 @@ import java.util.List;
 /**
  * Updates parameters from their gradients.
  *
- * <p>Lifecycle: built by an {@link OptimizerProvider}, then bound to one fixed list of parameters on the
- * first {@link #step}; its per-parameter state (moments, velocities) is keyed by parameter name. It never
- * zeroes or keeps gradients (the trainer owns them) and allocates only on the first step. Not thread-safe.
- * {@link #state()} and {@link #restore} make training resume exactly from a checkpoint.
+ * <p>The learning rate is not the optimizer's: the run's {@link LearningRateSchedule} owns it and passes the
+ * rate of each step to {@link #step}. An optimizer keeps only what its update rule needs (moments,
+ * velocities, a step counter).
+ *
+ * <h2>Contract (checked by {@code OptimizerContractTest} in recur-testkit)</h2>
+ * <ul>
+ *   <li>Lifecycle: built by an {@link OptimizerProvider}, then bound to one fixed list of parameters on the
+ *       first {@link #step}; its per-parameter state is keyed by parameter position and name, and a later
+ *       step with another list is an {@link IllegalArgumentException}. It allocates only on the first step.
+ *   <li>{@link #step} reads {@link Parameter#grad()} and never writes it (the trainer owns gradients and
+ *       zeroes them); it changes {@link Parameter#value()} in place.
+ *   <li>A step with learning rate 0 leaves every value unchanged (state such as moments may still advance);
+ *       a NaN, infinite or negative learning rate is an {@link IllegalArgumentException}, before anything
+ *       changes.
+ *   <li>Descent: on a smooth convex loss with a small enough rate, repeated steps lower the loss.
+ *   <li>{@link #state()} is a deep copy; {@link #restore} of it into a fresh optimizer of the same provider and
+ *       options continues bit-for-bit (same values after the same further steps).
+ *   <li>Not thread-safe.
+ * </ul>
  */
 public interface Optimizer {
 
-    /** Applies one update to every parameter's value from its gradient, in place. */
-    void step(List<Parameter> parameters);
-
-    /** The learning rate the next step uses. */
-    double learningRate();
-
-    /** Changes the learning rate (schedules call this before each step). */
-    void setLearningRate(double learningRate);
+    /**
+     * Applies one update to every parameter's value from its gradient, in place.
+     *
+     * @param learningRate this step's rate, from the schedule (finite, ≥ 0)
+     * @throws IllegalArgumentException on an invalid rate or another parameter list than the bound one
+     */
+    void step(List<Parameter> parameters, double learningRate);
 
     /** A deep copy of the internal state (step counter, moment buffers). */
     OptimizerState state();
 
-    /** Replaces the internal state by a copy of {@code state}. */
+    /**
+     * Replaces the internal state by a copy of {@code state}.
+     *
+     * @throws IllegalArgumentException when the state was not made by this kind of optimizer
+     */
     void restore(OptimizerState state);
+
+    /**
+     * Checks a learning rate as {@link #step} must.
+     *
+     * @throws IllegalArgumentException unless {@code learningRate} is finite and ≥ 0
+     */
+    static void checkLearningRate(double learningRate) {
+        if (!(learningRate >= 0) || !Double.isFinite(learningRate)) {
+            throw new IllegalArgumentException("learning rate must be a finite number >= 0, got " + learningRate);
+        }
+    }
 }

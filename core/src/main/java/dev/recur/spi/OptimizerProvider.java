@@ -6,9 +6,13 @@ import java.util.Map;
 public interface OptimizerProvider extends Provider {
 
     /**
-     * A new optimizer.
+     * A new optimizer. The options are the update rule's (momentum, β, ε …); the learning rate is not one of
+     * them (see {@link Optimizer}).
      *
      * @throws IllegalArgumentException on unknown or invalid options
      */
     Optimizer create(Map<String, String> options);
+
+    /** The base learning rate a run uses with this optimizer when none is given (finite, > 0). */
+    double defaultLearningRate();
 }

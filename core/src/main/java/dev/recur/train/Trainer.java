@@ -22,7 +22,7 @@ import java.util.Objects;
  * steps; the window it backpropagates through is those k1 steps preceded by k2−k1 steps of context
  * (TBPTT(k1, k2); k1 = k2 by default). The hidden state is carried from window to window and the gradient
  * is cut at the window's start. Per step: zero gradients, schedule's learning rate, forward + backward,
- * clip (the report is kept), optimizer step.
+ * clip (the report is kept), optimizer step with that rate (the schedule owns the learning rate).
  *
  * <p>Validation runs after each epoch and every {@code evalEvery} steps; the schedule sees every
  * validation loss and may lower the rate, roll back to the best weights or stop. At the end the model holds
@@ -53,9 +53,12 @@ public final class Trainer {
         this.config = Objects.requireNonNull(config, "config");
     }
 
-    /** A trainer whose learning rate stays at the optimizer's. */
-    public Trainer(RnnLanguageModel model, Optimizer optimizer, GradientClipper clipper, TrainerConfig config) {
-        this(model, optimizer, clipper, LearningRateSchedule.constant(optimizer.learningRate()), config);
+    /** Turns the trainer's state into the checkpoints offered to listeners (set by {@link TrainingRun}). */
+    private java.util.function.Function<TrainerState, Checkpoint> checkpoints;
+
+    Trainer checkpointsAs(java.util.function.Function<TrainerState, Checkpoint> f) {
+        this.checkpoints = f;
+        return this;
     }
 
     /** Adds a listener; returns this. */
@@ -134,6 +137,14 @@ public final class Trainer {
 
         listeners.forEach(l -> l.onStart(totalSteps, config.seed()));
         final long t0 = System.nanoTime();
+        if (resume != null && config.maxSteps() > 0 && p.step >= config.maxSteps()) {
+            // nothing left to do: the checkpoint is already at (or past) the step limit
+            TrainingResult done = new TrainingResult(p.step, p.skipped, firstEpoch, p.tokens, Duration.ZERO,
+                    p.bestEval, null, "max steps " + config.maxSteps() + " already reached (the checkpoint is at step "
+                    + p.step + ")");
+            listeners.forEach(l -> l.onEnd(done));
+            return done;
+        }
         final long deadline = config.maxTime() == null ? Long.MAX_VALUE : t0 + config.maxTime().toNanos();
         String stopReason = "epochs done";
         long reportT0 = t0;
@@ -156,7 +167,6 @@ public final class Trainer {
                     prm.zeroGrad();
                 }
                 double lr = schedule.learningRate(p.step);
-                optimizer.setLearningRate(lr);
                 double loss = model.trainWindow(ws, steps, s - w, in, tgt, startState, endState);
                 boolean logged = (p.step + 1) % config.logEvery() == 0 || lastOfEpoch;
                 if (logged) {
@@ -184,7 +194,7 @@ public final class Trainer {
                     continue;
                 }
                 p.badInRow = 0;
-                optimizer.step(params);
+                optimizer.step(params, lr);
                 p.step++;
                 p.sinceEval++;
                 p.tokens += rows;
@@ -223,10 +233,13 @@ public final class Trainer {
                 boolean outOfTime = now >= deadline;
                 boolean maxed = config.maxSteps() > 0 && p.step >= config.maxSteps();
                 boolean checkpointDue = config.checkpointEvery() > 0 && p.step % config.checkpointEvery() == 0;
+                boolean validated = false;
                 if (!lastOfEpoch) {
-                    if (valid != null && !outOfTime && !maxed && config.evalEvery() > 0
-                            && p.sinceEval >= config.evalEvery()) {
+                    // a due validation runs even on the last step, before a checkpoint, so that a run resumed from
+                    // that checkpoint validates where an uninterrupted run does
+                    if (valid != null && config.evalEvery() > 0 && p.sinceEval >= config.evalEvery()) {
                         p.sinceEval = 0;
+                        validated = true;
                         if (validate(valid, epoch, p.step, false, best, p)) {
                             stopReason = "schedule: " + p.stopNote;
                             break training;
@@ -254,7 +267,7 @@ public final class Trainer {
                 }
                 if (maxed || outOfTime) {
                     stopReason = maxed ? "max steps " + config.maxSteps() : "time limit " + config.maxTime();
-                    if (valid != null && !lastOfEpoch) {
+                    if (valid != null && !lastOfEpoch && !validated) {
                         validate(valid, epoch, p.step, false, best, p);
                     }
                     break training;
@@ -299,9 +312,13 @@ public final class Trainer {
     }
 
     private void checkpoint(int epoch, long position, float[] carried, float[][] best, Progress p) {
+        if (checkpoints == null) {
+            return;
+        }
         TrainerState st = new TrainerState(epoch, position, p.step, p.skipped, p.tokens, p.sinceEval, carried,
                 p.bestEval == null ? Double.NaN : p.bestEval.meanLoss(), p.bestEval == null ? null : best);
-        listeners.forEach(l -> l.onCheckpoint(st));
+        Checkpoint c = checkpoints.apply(st);
+        listeners.forEach(l -> l.onCheckpoint(c));
     }
 
     /** Validates, lets the schedule react; returns whether to stop. */

@@ -1,7 +1,7 @@
 package dev.recur.train;
 
 /**
- * Callbacks from a {@link Trainer}, on the training thread. Implementations must be quick; they must not
+ * Callbacks from a {@link Trainer} or a {@link TrainingRun}, on the training thread. Implementations must be quick; they must not
  * modify the model.
  */
 public interface TrainingListener {
@@ -23,10 +23,11 @@ public interface TrainingListener {
     }
 
     /**
-     * A checkpoint is due (every {@code checkpointEvery} steps). The model's weights and the optimizer's
-     * state are those after {@code state.step()} steps; {@code state} says where the data stands.
+     * A checkpoint is due (every {@code checkpointEvery} steps of a {@link TrainingRun}): {@code checkpoint}
+     * holds the run after {@code checkpoint.trainer().step()} steps. Save it here (for example with recur-io's
+     * {@code Checkpoints.save}): training continues when this returns.
      */
-    default void onCheckpoint(TrainerState state) {
+    default void onCheckpoint(Checkpoint checkpoint) {
     }
 
     /** Training ended normally. */

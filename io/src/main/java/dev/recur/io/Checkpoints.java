@@ -5,43 +5,59 @@ import dev.recur.io.proto.Checkpoint;
 import dev.recur.io.proto.ModelFile;
 import dev.recur.io.proto.NamedOptions;
 import dev.recur.io.proto.Tensor;
+import dev.recur.io.proto.TrainerSettings;
 import dev.recur.math.MathKernels;
 import dev.recur.model.LanguageModel;
-import dev.recur.spi.CellProvider;
 import dev.recur.spi.OptimizerState;
 import dev.recur.spi.Parameter;
-import dev.recur.spi.ProviderRegistry;
+import dev.recur.spi.ProviderChoice;
+import dev.recur.spi.Providers;
+import dev.recur.train.RunSpec;
+import dev.recur.train.TrainerConfig;
 import dev.recur.train.TrainerState;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 
-/** Checkpoint files: a model file with a {@link Checkpoint} part, written atomically. */
+/**
+ * Checkpoint files: a model file with a {@link Checkpoint} part, mapped to and from core's
+ * {@link dev.recur.train.Checkpoint}, written atomically.
+ *
+ * <p>Checkpoints written before the typed trainer settings existed (a string map, the learning rate among
+ * the optimizer's options) are still read.
+ */
 public final class Checkpoints {
 
     private Checkpoints() {
     }
 
     /** Writes a checkpoint atomically. */
-    public static void save(Path file, CheckpointData c) {
+    public static void save(Path file, dev.recur.train.Checkpoint c) {
         ModelFile.Builder m = ModelFiles.toMessage(c.model());
+        RunSpec run = c.spec();
+        TrainerState ts = c.trainer();
         Checkpoint.Builder k = Checkpoint.newBuilder()
-                .setOptimizer(NamedOptions.newBuilder().setName(c.optimizer()).putAllOptions(c.optimizerOptions()))
+                .setOptimizer(named(run.optimizer()))
                 .putAllOptimizerScalars(c.optimizerState().scalars())
-                .setSchedule(NamedOptions.newBuilder().setName(c.schedule()).putAllOptions(c.scheduleOptions()))
+                .setSchedule(named(run.schedule()))
                 .putAllScheduleState(c.scheduleState())
-                .setClipper(NamedOptions.newBuilder().setName(c.clipper()).putAllOptions(c.clipperOptions()))
-                .setStep(c.trainer().step()).setEpoch(c.trainer().epoch()).setPosition(c.trainer().position())
-                .setSkippedSteps(c.trainer().skipped()).setTokens(c.trainer().tokens())
-                .setCarriedState(Tensors.of("carried", new int[] {c.trainer().carried().length}, c.trainer().carried()))
-                .setBestValidationLoss(c.trainer().bestLoss())
-                .setRngSeed(c.seed())
-                .putAllTrainer(c.trainerConfig())
-                .putTrainer("since-validation", String.valueOf(c.trainer().sinceValidation()))
-                .addAllDataFiles(c.dataFiles());
+                .setClipper(named(run.clipper()))
+                .setStep(ts.step()).setEpoch(ts.epoch()).setPosition(ts.position())
+                .setSkippedSteps(ts.skipped()).setTokens(ts.tokens())
+                .setCarriedState(Tensors.of("carried", new int[] {ts.carried().length}, ts.carried()))
+                .setBestValidationLoss(ts.bestLoss())
+                .setRngSeed(run.seed())
+                .addAllDataFiles(run.data())
+                .setSettings(settings(run.trainer()))
+                .setBaseLearningRate(c.learningRate())
+                .setDropoutState(c.dropoutState())
+                .setSinceValidation(ts.sinceValidation())
+                .setTyped(true);
         c.optimizerState().tensors().forEach((name, v) -> k.addOptimizerTensors(Tensors.of(name, new int[] {v.length}, v)));
-        float[][] best = c.trainer().bestWeights();
+        float[][] best = ts.bestWeights();
         if (best != null) {
             List<Parameter> ps = c.model().network().parameters();
             for (int i = 0; i < best.length; i++) {
@@ -52,15 +68,33 @@ public final class Checkpoints {
         ModelFiles.write(file, m.build());
     }
 
+    private static NamedOptions.Builder named(ProviderChoice c) {
+        return NamedOptions.newBuilder().setName(c.name()).putAllOptions(c.options());
+    }
+
+    private static TrainerSettings settings(TrainerConfig t) {
+        return TrainerSettings.newBuilder().setBatch(t.batchSize()).setBptt(t.bptt()).setBpttHistory(t.bpttHistory())
+                .setEpochs(t.epochs()).setMaxTimeMs(t.maxTime() == null ? 0 : t.maxTime().toMillis())
+                .setEvalEvery(t.evalEvery()).setLogEvery(t.logEvery()).setEvalBatch(t.evalBatch())
+                .setMaxBadSteps(t.maxBadSteps()).setSeed(t.seed()).setMaxSteps(t.maxSteps())
+                .setCheckpointEvery(t.checkpointEvery()).build();
+    }
+
+    private static TrainerConfig config(TrainerSettings s) {
+        return new TrainerConfig(s.getBatch(), s.getBptt(), s.getBpttHistory(), s.getEpochs(),
+                s.getMaxTimeMs() == 0 ? null : Duration.ofMillis(s.getMaxTimeMs()), s.getEvalEvery(), s.getLogEvery(),
+                s.getEvalBatch(), s.getMaxBadSteps(), s.getSeed(), s.getMaxSteps(), s.getCheckpointEvery());
+    }
+
     /** Reads a checkpoint and rebuilds its model; a model file without a checkpoint part is an error. */
-    public static CheckpointData load(Path file, ProviderRegistry<CellProvider> cells, MathKernels kernels) {
+    public static dev.recur.train.Checkpoint load(Path file, Providers providers, MathKernels kernels) {
         String name = file.toString();
         ModelFile m = ModelFiles.read(file);
         if (!m.hasCheckpoint()) {
             throw new ModelFileException(Kind.BAD_FILE, name + ": is a model file, not a checkpoint (save one with "
                     + "--checkpoint-every N)");
         }
-        LanguageModel lm = ModelFiles.toModel(name, m, cells, kernels);
+        LanguageModel lm = ModelFiles.toModel(name, m, providers, kernels);
         Checkpoint k = m.getCheckpoint();
         Map<String, float[]> opt = new HashMap<>();
         for (Tensor t : k.getOptimizerTensorsList()) {
@@ -96,18 +130,75 @@ public final class Checkpoints {
         if (Tensors.copyFinite(k.getCarriedState(), carried) != null) {
             throw ModelFiles.bad(name, "carried state holds a non-finite value");
         }
-        Map<String, String> trainer = new HashMap<>(k.getTrainerMap());
-        long sinceValidation = Long.parseLong(trainer.getOrDefault("since-validation", "0"));
+        Map<String, String> optOptions = new HashMap<>(k.getOptimizer().getOptionsMap());
+        TrainerConfig config;
+        double baseLr;
+        long dropout;
+        long sinceValidation;
+        Map<String, Double> optScalars = new HashMap<>(k.getOptimizerScalarsMap());
+        try {
+            if (k.getTyped()) {
+                config = config(k.getSettings());
+                baseLr = k.getBaseLearningRate();
+                dropout = k.getDropoutState();
+                sinceValidation = k.getSinceValidation();
+            } else {
+                Legacy legacy = legacy(name, k, optOptions, optScalars);
+                config = legacy.config;
+                baseLr = legacy.baseLr;
+                dropout = legacy.dropout;
+                sinceValidation = legacy.sinceValidation;
+            }
+        } catch (IllegalArgumentException e) {
+            throw ModelFiles.bad(name, "has invalid trainer settings: " + e.getMessage());
+        }
         TrainerState ts;
+        RunSpec run;
         try {
             ts = new TrainerState(Math.max(1, k.getEpoch()), k.getPosition(), k.getStep(), k.getSkippedSteps(),
                     k.getTokens(), sinceValidation, carried, k.getBestValidationLoss(), best);
+            run = new RunSpec(lm.network().spec(), new ProviderChoice(k.getOptimizer().getName(), optOptions),
+                    OptionalDouble.of(baseLr), new ProviderChoice(k.getSchedule().getName(), k.getSchedule().getOptionsMap()),
+                    new ProviderChoice(k.getClipper().getName(), k.getClipper().getOptionsMap()), config,
+                    k.getDataFilesList());
+            return new dev.recur.train.Checkpoint(lm, run, new OptimizerState(opt, optScalars), k.getScheduleStateMap(),
+                    dropout, ts);
         } catch (IllegalArgumentException e) {
             throw ModelFiles.bad(name, "has an invalid trainer state: " + e.getMessage());
         }
-        return new CheckpointData(lm, k.getOptimizer().getName(), k.getOptimizer().getOptionsMap(),
-                new OptimizerState(opt, k.getOptimizerScalarsMap()), k.getSchedule().getName(),
-                k.getSchedule().getOptionsMap(), k.getScheduleStateMap(), k.getClipper().getName(),
-                k.getClipper().getOptionsMap(), ts, trainer, k.getRngSeed(), k.getDataFilesList());
+    }
+
+    private record Legacy(TrainerConfig config, double baseLr, long dropout, long sinceValidation) {
+    }
+
+    /**
+     * The trainer settings of a checkpoint written before they were typed: strings in a map, the base rate
+     * as "base-lr" (or the optimizer's "lr" option, which is removed: the schedule owns the rate now).
+     */
+    private static Legacy legacy(String name, Checkpoint k, Map<String, String> optOptions, Map<String, Double> scalars) {
+        Map<String, String> t = k.getTrainerMap();
+        for (String key : List.of("batch", "bptt", "bptt-history", "eval-every", "eval-batch", "max-bad-steps")) {
+            if (!t.containsKey(key)) {
+                throw new ModelFileException(Kind.BAD_FILE, name + ": checkpoint lacks trainer setting '" + key + "'");
+            }
+        }
+        String lr = optOptions.remove("lr");
+        scalars.remove("lr");
+        String base = t.getOrDefault("base-lr", lr);
+        if (base == null) {
+            throw new ModelFileException(Kind.BAD_FILE, name + ": checkpoint lacks its base learning rate");
+        }
+        try {
+            TrainerConfig d = TrainerConfig.defaults();
+            TrainerConfig config = new TrainerConfig(Integer.parseInt(t.get("batch")), Integer.parseInt(t.get("bptt")),
+                    Integer.parseInt(t.get("bptt-history")), d.epochs(), d.maxTime(), Long.parseLong(t.get("eval-every")),
+                    d.logEvery(), Integer.parseInt(t.get("eval-batch")), Integer.parseInt(t.get("max-bad-steps")),
+                    k.getRngSeed(), d.maxSteps(), d.checkpointEvery());
+            return new Legacy(config, Double.parseDouble(base), Long.parseLong(t.getOrDefault("dropout-rng", "0")),
+                    Long.parseLong(t.getOrDefault("since-validation", "0")));
+        } catch (NumberFormatException e) {
+            throw new ModelFileException(Kind.BAD_FILE, name + ": checkpoint has a malformed trainer setting ("
+                    + e.getMessage() + ")");
+        }
     }
 }

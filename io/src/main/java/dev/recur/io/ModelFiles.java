@@ -9,8 +9,10 @@ import dev.recur.model.LanguageModel;
 import dev.recur.model.ModelSpec;
 import dev.recur.model.RnnLanguageModel;
 import dev.recur.spi.CellProvider;
+import dev.recur.spi.OutputLayerProvider;
 import dev.recur.spi.Parameter;
 import dev.recur.spi.ProviderRegistry;
+import dev.recur.spi.Providers;
 import dev.recur.spi.UnknownProviderException;
 import dev.recur.text.Tokenizer;
 import dev.recur.text.Tokenizers;
@@ -78,7 +80,8 @@ public final class ModelFiles {
                 .setSpec(dev.recur.io.proto.ModelSpec.newBuilder()
                         .setCell(spec.cell()).putAllCellOptions(spec.cellOptions())
                         .setVocabSize(spec.vocabSize()).setEmbeddingSize(spec.embeddingSize())
-                        .setHiddenSize(spec.hiddenSize()).setOutputLayer(ModelSpec.OUTPUT_SOFTMAX)
+                        .setHiddenSize(spec.hiddenSize()).setOutputLayer(spec.output())
+                        .putAllOutputOptions(spec.outputOptions())
                         .setLayers(spec.layers()).setDropout(spec.dropout()).setTieWeights(spec.tieWeights()));
         TokenizerSpec.Builder t = TokenizerSpec.newBuilder().setLevel(lm.tokenizer().level())
                 .addAllTokens(lm.vocabulary().tokens());
@@ -248,8 +251,8 @@ public final class ModelFiles {
         cap(name, "vocab_size", s.getVocabSize(), 2, MAX_VOCAB);
         cap(name, "embedding_size", s.getEmbeddingSize(), 1, MAX_WIDTH);
         cap(name, "hidden_size", s.getHiddenSize(), 1, MAX_WIDTH);
-        if (!s.getOutputLayer().equals(ModelSpec.OUTPUT_SOFTMAX)) {
-            throw bad(name, "has output layer '" + s.getOutputLayer() + "'; this recur supports: softmax");
+        if (!ProviderRegistry.VALID_NAME.matcher(s.getOutputLayer()).matches()) {
+            throw bad(name, "names an invalid output layer '" + s.getOutputLayer() + "'");
         }
         if (!ProviderRegistry.VALID_NAME.matcher(s.getCell()).matches()) {
             throw bad(name, "names an invalid cell '" + s.getCell() + "'");
@@ -266,16 +269,13 @@ public final class ModelFiles {
             checkTensor(name, x, names);
             checkFinite(name, x);
         }
-        // the model's own tensors are known without the cell: E [V x E], U [H x V], b2 [V]
+        // the embedding is known without any plugin: E [V x E] (the output layer's tensors are checked against
+        // its provider when the model is built)
         cap(name, "layers", s.getLayers(), 0, 64);
         if (!(s.getDropout() >= 0 && s.getDropout() < 1)) {
             throw bad(name, "declares dropout " + s.getDropout() + ", expected 0 to below 1");
         }
         expectShape(name, m, "E", s.getVocabSize(), s.getEmbeddingSize());
-        if (!s.getTieWeights()) {
-            expectShape(name, m, "U", s.getHiddenSize(), s.getVocabSize());
-        }
-        expectShape(name, m, "b2", s.getVocabSize());
         if (m.hasCheckpoint()) {
             Set<String> opt = new HashSet<>();
             for (Tensor x : m.getCheckpoint().getOptimizerTensorsList()) {
@@ -338,29 +338,36 @@ public final class ModelFiles {
     }
 
     /**
-     * Reads a file and rebuilds its model: the cell comes from {@code cells}; every tensor must match the
-     * shape the spec gives and hold finite values.
+     * Reads a file and rebuilds its model: the cell and the output layer come from {@code providers}; every
+     * tensor must match the shape the spec gives and hold finite values.
      */
-    public static LanguageModel load(Path file, ProviderRegistry<CellProvider> cells, MathKernels kernels) {
-        return toModel(file.toString(), read(file), cells, kernels);
+    public static LanguageModel load(Path file, Providers providers, MathKernels kernels) {
+        return toModel(file.toString(), read(file), providers, kernels);
     }
 
-    /** Rebuilds the model of an already validated message. */
-    public static LanguageModel toModel(String name, ModelFile m, ProviderRegistry<CellProvider> cells,
-                                        MathKernels kernels) {
-        var s = m.getSpec();
-        CellProvider provider;
+    private static <P extends dev.recur.spi.Provider> P plugin(String file, ProviderRegistry<P> registry,
+                                                                 String name) {
         try {
-            provider = cells.get(s.getCell());
+            return registry.get(name);
         } catch (UnknownProviderException e) {
-            throw new ModelFileException(Kind.MISSING_PLUGIN, name + ": needs cell '" + s.getCell()
+            throw new ModelFileException(Kind.MISSING_PLUGIN, file + ": needs " + registry.kind() + " '" + name
                     + "', which is not on the classpath; available: " + String.join(", ", e.available())
                     + " (add the jar that provides it)");
         }
+    }
+
+    /** Rebuilds the model of an already validated message. */
+    public static LanguageModel toModel(String name, ModelFile m, Providers providers, MathKernels kernels) {
+        var s = m.getSpec();
+        CellProvider provider = plugin(name, providers.cells(), s.getCell());
+        // files written before output layers were plugins store "softmax" (or, the very first ones, nothing)
+        String outputName = s.getOutputLayer().isEmpty() ? ModelSpec.OUTPUT_SOFTMAX : s.getOutputLayer();
+        OutputLayerProvider outputProvider = plugin(name, providers.outputs(), outputName);
         ModelSpec spec;
         try {
             spec = new ModelSpec(s.getCell(), s.getCellOptionsMap(), s.getVocabSize(), s.getEmbeddingSize(),
-                    s.getHiddenSize(), Math.max(1, s.getLayers()), s.getDropout(), s.getTieWeights());
+                    s.getHiddenSize(), Math.max(1, s.getLayers()), s.getDropout(), s.getTieWeights(), outputName,
+                    s.getOutputOptionsMap());
         } catch (IllegalArgumentException e) {
             throw bad(name, "has an invalid spec: " + e.getMessage());
         }
@@ -374,14 +381,20 @@ public final class ModelFiles {
             declared += Tensors.elements(t);
         }
         long embedding = (long) s.getVocabSize() * s.getEmbeddingSize();
-        long output = s.getTieWeights() ? 0 : (long) s.getVocabSize() * s.getHiddenSize();
+        long output;
+        try {
+            output = outputProvider.parameterCount(s.getHiddenSize(), s.getVocabSize(), s.getTieWeights(),
+                    spec.outputOptions());
+        } catch (IllegalArgumentException e) {
+            throw bad(name, "has invalid output layer options: " + e.getMessage());
+        }
         if (embedding + output > declared) {
             throw bad(name, "holds " + declared + " weights, fewer than the " + (embedding + output)
-                    + " its spec needs for E and U alone");
+                    + " its spec needs for the embedding and the output layer alone");
         }
         RnnLanguageModel net;
         try {
-            net = RnnLanguageModel.create(spec, provider, 0, kernels);
+            net = RnnLanguageModel.create(spec, provider, outputProvider, 0, kernels);
         } catch (IllegalArgumentException e) {
             throw bad(name, "has an invalid spec: " + e.getMessage());
         }

@@ -8,12 +8,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Shared plumbing of the built-in optimizers: the learning rate, binding to a fixed parameter list on the
- * first step, per-parameter state buffers named {@code <slot>/<parameter>}, and state save/restore.
+ * A base for optimizers whose state is one float buffer per parameter and slot (moments, velocities) plus a
+ * step counter — the built-in ones extend it, and so can a plugin's. It does what the {@link Optimizer}
+ * contract asks of everything but the update rule: checks the learning rate, binds to one fixed parameter
+ * list on the first step (allocating the buffers then, zero-filled), rejects another list later, and saves and
+ * restores the state (buffers named {@code <slot>/<index>/<parameter>}, scalar {@code step}).
+ *
+ * <p>A subclass implements {@link #update} for one parameter, reading its buffers from {@link #state} and
+ * the step number (1 on the first step) from {@link #steps}.
  */
-abstract class AbstractOptimizer implements Optimizer {
+public abstract class AbstractOptimizer implements Optimizer {
 
-    private double learningRate;
     private final String[] slots;
     private List<Parameter> bound;
     /** state[slot][parameter index] */
@@ -21,26 +26,14 @@ abstract class AbstractOptimizer implements Optimizer {
     /** Steps taken so far. */
     protected long steps;
 
-    AbstractOptimizer(double learningRate, String... slots) {
-        setLearningRate(learningRate);
+    /** @param slots the names of the per-parameter buffers, such as {@code m} and {@code v} */
+    protected AbstractOptimizer(String... slots) {
         this.slots = slots.clone();
     }
 
     @Override
-    public final double learningRate() {
-        return learningRate;
-    }
-
-    @Override
-    public final void setLearningRate(double lr) {
-        if (!(lr >= 0) || !Double.isFinite(lr)) {
-            throw new IllegalArgumentException("learning rate must be a finite number >= 0, got " + lr);
-        }
-        this.learningRate = lr;
-    }
-
-    @Override
-    public final void step(List<Parameter> parameters) {
+    public final void step(List<Parameter> parameters, double learningRate) {
+        Optimizer.checkLearningRate(learningRate);
         bind(parameters);
         steps++;
         for (int i = 0; i < parameters.size(); i++) {
@@ -48,7 +41,11 @@ abstract class AbstractOptimizer implements Optimizer {
         }
     }
 
-    /** Updates parameter {@code index} in place. */
+    /**
+     * Updates parameter {@code index} in place from its gradient.
+     *
+     * @param lr this step's learning rate
+     */
     protected abstract void update(int index, Parameter p, float lr);
 
     private void bind(List<Parameter> parameters) {
@@ -107,15 +104,14 @@ abstract class AbstractOptimizer implements Optimizer {
                 }
             }
         }
-        return new OptimizerState(tensors, Map.of("step", (double) steps, "lr", learningRate));
+        return new OptimizerState(tensors, Map.of("step", (double) steps));
     }
 
     @Override
     public void restore(OptimizerState st) {
         Double step = st.scalars().get("step");
-        Double lr = st.scalars().get("lr");
-        if (step == null || lr == null) {
-            throw new IllegalArgumentException("optimizer state lacks 'step' or 'lr'");
+        if (step == null) {
+            throw new IllegalArgumentException("optimizer state lacks 'step'");
         }
         int n = 0;
         for (String key : st.tensors().keySet()) {
@@ -138,7 +134,6 @@ abstract class AbstractOptimizer implements Optimizer {
         }
         this.state = fresh;
         this.steps = step.longValue();
-        setLearningRate(lr);
         this.bound = null;
         this.restoredNames = seen;
     }

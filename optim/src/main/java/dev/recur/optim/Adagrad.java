@@ -8,8 +8,8 @@ public final class Adagrad extends AbstractOptimizer {
     private final float eps;
     private final float initial;
 
-    public Adagrad(double learningRate, double eps, double initialAccumulator) {
-        super(learningRate, "sum");
+    public Adagrad(double eps, double initialAccumulator) {
+        super("sum");
         if (!(eps > 0) || !Double.isFinite(eps)) {
             throw new IllegalArgumentException("eps must be a finite number > 0, got " + eps);
         }

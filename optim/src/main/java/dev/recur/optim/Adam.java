@@ -14,13 +14,13 @@ public final class Adam extends AbstractOptimizer {
     private final float eps;
     private final float decoupledDecay;
 
-    public Adam(double learningRate, double beta1, double beta2, double eps) {
-        this(learningRate, beta1, beta2, eps, 0);
+    public Adam(double beta1, double beta2, double eps) {
+        this(beta1, beta2, eps, 0);
     }
 
     /** AdamW when {@code decoupledWeightDecay > 0}. */
-    public Adam(double learningRate, double beta1, double beta2, double eps, double decoupledWeightDecay) {
-        super(learningRate, "m", "v");
+    public Adam(double beta1, double beta2, double eps, double decoupledWeightDecay) {
+        super("m", "v");
         if (!(beta1 >= 0 && beta1 < 1)) {
             throw new IllegalArgumentException("beta1 must be in [0, 1), got " + beta1);
         }
@@ -40,8 +40,8 @@ public final class Adam extends AbstractOptimizer {
     }
 
     /** Adam with the usual β1 = 0.9, β2 = 0.999, ε = 1e-8. */
-    public Adam(double learningRate) {
-        this(learningRate, 0.9, 0.999, 1e-8);
+    public Adam() {
+        this(0.9, 0.999, 1e-8);
     }
 
     @Override

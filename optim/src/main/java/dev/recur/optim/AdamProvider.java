@@ -11,10 +11,14 @@ import java.util.Map;
 public final class AdamProvider implements OptimizerProvider {
 
     private static final List<OptionSpec> OPTIONS = List.of(
-            new OptionSpec("lr", "0.001", "learning rate (> 0)"),
             new OptionSpec("beta1", "0.9", "decay of the first moment, in [0, 1)"),
             new OptionSpec("beta2", "0.999", "decay of the second moment, in [0, 1)"),
             new OptionSpec("eps", "1e-8", "ε added to the denominator (> 0)"));
+
+    @Override
+    public double defaultLearningRate() {
+        return 0.001;
+    }
 
     @Override
     public String name() {
@@ -34,7 +38,7 @@ public final class AdamProvider implements OptimizerProvider {
     @Override
     public Optimizer create(Map<String, String> options) {
         Options o = Options.parse("optimizer", this, options);
-        return new Adam(o.number("lr", 0, false, 1e6), o.number("beta1", 0, true, 0.999999),
+        return new Adam(o.number("beta1", 0, true, 0.999999),
                 o.number("beta2", 0, true, 0.999999999), o.number("eps", 0, false, 1));
     }
 }

@@ -15,6 +15,11 @@ public final class MoreOptimizerProviders {
 
     /** {@code adagrad}. */
     public static final class AdagradProvider implements OptimizerProvider {
+        @Override
+        public double defaultLearningRate() {
+            return 0.01;
+        }
+
         public String name() {
             return "adagrad";
         }
@@ -24,20 +29,25 @@ public final class MoreOptimizerProviders {
         }
 
         public List<OptionSpec> options() {
-            return List.of(new OptionSpec("lr", "0.01", "learning rate (> 0)"),
+            return List.of(
                     new OptionSpec("eps", "1e-10", "added to the denominator (> 0)"),
                     new OptionSpec("initial-accumulator", "0", "starting value of the sum (>= 0)"));
         }
 
         public Optimizer create(Map<String, String> options) {
             Options o = Options.parse("optimizer", this, options);
-            return new Adagrad(o.number("lr", 0, false, 1e6), o.number("eps", 0, false, 1),
+            return new Adagrad(o.number("eps", 0, false, 1),
                     o.number("initial-accumulator", 0, true, 1e6));
         }
     }
 
     /** {@code rmsprop}. */
     public static final class RmsPropProvider implements OptimizerProvider {
+        @Override
+        public double defaultLearningRate() {
+            return 0.01;
+        }
+
         public String name() {
             return "rmsprop";
         }
@@ -47,20 +57,25 @@ public final class MoreOptimizerProviders {
         }
 
         public List<OptionSpec> options() {
-            return List.of(new OptionSpec("lr", "0.01", "learning rate (> 0)"),
+            return List.of(
                     new OptionSpec("alpha", "0.99", "decay of the running mean, in [0, 1)"),
                     new OptionSpec("eps", "1e-8", "added to the denominator (> 0)"));
         }
 
         public Optimizer create(Map<String, String> options) {
             Options o = Options.parse("optimizer", this, options);
-            return new RmsProp(o.number("lr", 0, false, 1e6), o.number("alpha", 0, true, 0.999999),
+            return new RmsProp(o.number("alpha", 0, true, 0.999999),
                     o.number("eps", 0, false, 1));
         }
     }
 
     /** {@code adamw}. */
     public static final class AdamWProvider implements OptimizerProvider {
+        @Override
+        public double defaultLearningRate() {
+            return 0.001;
+        }
+
         public String name() {
             return "adamw";
         }
@@ -70,7 +85,7 @@ public final class MoreOptimizerProviders {
         }
 
         public List<OptionSpec> options() {
-            return List.of(new OptionSpec("lr", "0.001", "learning rate (> 0)"),
+            return List.of(
                     new OptionSpec("beta1", "0.9", "decay of the first moment, in [0, 1)"),
                     new OptionSpec("beta2", "0.999", "decay of the second moment, in [0, 1)"),
                     new OptionSpec("eps", "1e-8", "added to the denominator (> 0)"),
@@ -79,7 +94,7 @@ public final class MoreOptimizerProviders {
 
         public Optimizer create(Map<String, String> options) {
             Options o = Options.parse("optimizer", this, options);
-            return new Adam(o.number("lr", 0, false, 1e6), o.number("beta1", 0, true, 0.999999),
+            return new Adam(o.number("beta1", 0, true, 0.999999),
                     o.number("beta2", 0, true, 0.999999999), o.number("eps", 0, false, 1),
                     o.number("weight-decay", 0, true, 1e6));
         }

@@ -8,8 +8,8 @@ public final class RmsProp extends AbstractOptimizer {
     private final float alpha;
     private final float eps;
 
-    public RmsProp(double learningRate, double alpha, double eps) {
-        super(learningRate, "square-avg");
+    public RmsProp(double alpha, double eps) {
+        super("square-avg");
         if (!(alpha >= 0 && alpha < 1)) {
             throw new IllegalArgumentException("alpha must be in [0, 1), got " + alpha);
         }

@@ -13,8 +13,8 @@ public final class Sgd extends AbstractOptimizer {
     private final boolean nesterov;
     private final float weightDecay;
 
-    public Sgd(double learningRate, double momentum, boolean nesterov, double weightDecay) {
-        super(learningRate, "velocity");
+    public Sgd(double momentum, boolean nesterov, double weightDecay) {
+        super("velocity");
         if (!(momentum >= 0 && momentum < 1)) {
             throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
         }
@@ -30,8 +30,8 @@ public final class Sgd extends AbstractOptimizer {
     }
 
     /** Plain SGD. */
-    public Sgd(double learningRate) {
-        this(learningRate, 0, false, 0);
+    public Sgd() {
+        this(0, false, 0);
     }
 
     @Override

@@ -11,10 +11,14 @@ import java.util.Map;
 public final class SgdProvider implements OptimizerProvider {
 
     private static final List<OptionSpec> OPTIONS = List.of(
-            new OptionSpec("lr", "1.0", "learning rate (> 0)"),
             new OptionSpec("momentum", "0", "momentum μ in [0, 1)"),
             new OptionSpec("nesterov", "false", "Nesterov momentum (needs momentum > 0)"),
             new OptionSpec("weight-decay", "0", "L2 weight decay λ (>= 0)"));
+
+    @Override
+    public double defaultLearningRate() {
+        return 1.0;
+    }
 
     @Override
     public String name() {
@@ -34,12 +38,11 @@ public final class SgdProvider implements OptimizerProvider {
     @Override
     public Optimizer create(Map<String, String> options) {
         Options o = Options.parse("optimizer", this, options);
-        double lr = o.number("lr", 0, false, 1e6);
         double momentum = o.number("momentum", 0, true, 0.999999);
         boolean nesterov = o.bool("nesterov");
         if (nesterov && momentum == 0) {
             throw o.invalid("nesterov", "false when momentum is 0", "true");
         }
-        return new Sgd(lr, momentum, nesterov, o.number("weight-decay", 0, true, 1e6));
+        return new Sgd(momentum, nesterov, o.number("weight-decay", 0, true, 1e6));
     }
 }

@@ -17,7 +17,12 @@ class ContractTests {
         }
 
         protected Map<String, String> options() {
-            return Map.of("lr", "0.1");
+            return Map.of();
+        }
+
+        @Override
+        protected double learningRate() {
+            return 0.1;
         }
     }
 
@@ -28,7 +33,12 @@ class ContractTests {
         }
 
         protected Map<String, String> options() {
-            return Map.of("lr", "0.05", "momentum", "0.9", "nesterov", "true", "weight-decay", "0.01");
+            return Map.of("momentum", "0.9", "nesterov", "true", "weight-decay", "0.01");
+        }
+
+        @Override
+        protected double learningRate() {
+            return 0.05;
         }
     }
 
@@ -39,7 +49,12 @@ class ContractTests {
         }
 
         protected Map<String, String> options() {
-            return Map.of("lr", "0.05");
+            return Map.of();
+        }
+
+        @Override
+        protected double learningRate() {
+            return 0.05;
         }
     }
 
@@ -64,7 +79,12 @@ class ContractTests {
         }
 
         protected Map<String, String> options() {
-            return Map.of("lr", "0.1", "initial-accumulator", "0.1");
+            return Map.of("initial-accumulator", "0.1");
+        }
+
+        @Override
+        protected double learningRate() {
+            return 0.1;
         }
     }
 
@@ -75,7 +95,12 @@ class ContractTests {
         }
 
         protected Map<String, String> options() {
-            return Map.of("lr", "0.01");
+            return Map.of();
+        }
+
+        @Override
+        protected double learningRate() {
+            return 0.01;
         }
     }
 
@@ -86,7 +111,12 @@ class ContractTests {
         }
 
         protected Map<String, String> options() {
-            return Map.of("lr", "0.05");
+            return Map.of();
+        }
+
+        @Override
+        protected double learningRate() {
+            return 0.05;
         }
     }
 

@@ -26,13 +26,13 @@ class MoreOptimMathTest {
     @Test
     void adagradRmspropAndAdamw() {
         Parameter a = param(1f, 2f);
-        new Adagrad(0.1, 1e-10, 0).step(List.of(a)); // G = 4, step 0.1·2/2
+        new Adagrad(1e-10, 0).step(List.of(a), 0.1); // G = 4, step 0.1·2/2
         assertEquals(0.9f, a.value()[0], 1e-6);
         Parameter r = param(1f, 2f);
-        new RmsProp(0.1, 0.9, 1e-8).step(List.of(r)); // v = 0.1·4 = 0.4, step 0.1·2/√0.4
+        new RmsProp(0.9, 1e-8).step(List.of(r), 0.1); // v = 0.1·4 = 0.4, step 0.1·2/√0.4
         assertEquals(1f - 0.1f * 2f / (float) Math.sqrt(0.4), r.value()[0], 1e-6);
         Parameter w = param(2f, 0f);
-        new Adam(0.1, 0.9, 0.999, 1e-8, 0.5).step(List.of(w)); // zero gradient: only w·(1 − 0.1·0.5)
+        new Adam(0.9, 0.999, 1e-8, 0.5).step(List.of(w), 0.1); // zero gradient: only w·(1 − 0.1·0.5)
         assertEquals(1.9f, w.value()[0], 1e-6);
     }
 

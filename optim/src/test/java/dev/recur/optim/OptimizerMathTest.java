@@ -25,23 +25,23 @@ class OptimizerMathTest {
     @Test
     void sgdMomentumAndNesterov() {
         Parameter p = param(1f, 0.5f);
-        Sgd plain = new Sgd(0.1);
-        plain.step(List.of(p));
+        Sgd plain = new Sgd();
+        plain.step(List.of(p), 0.1);
         assertEquals(1f - 0.05f, p.value()[0], 1e-7);
 
         Parameter q = param(1f, 0.5f);
-        Sgd mom = new Sgd(0.1, 0.9, false, 0);
-        mom.step(List.of(q)); // v = 0.5, w = 1 - 0.05
-        mom.step(List.of(q)); // v = 0.9*0.5 + 0.5 = 0.95, w -= 0.095
+        Sgd mom = new Sgd(0.9, false, 0);
+        mom.step(List.of(q), 0.1); // v = 0.5, w = 1 - 0.05
+        mom.step(List.of(q), 0.1); // v = 0.9*0.5 + 0.5 = 0.95, w -= 0.095
         assertEquals(1f - 0.05f - 0.095f, q.value()[0], 1e-6);
 
         Parameter n = param(1f, 0.5f);
-        Sgd nes = new Sgd(0.1, 0.9, true, 0);
-        nes.step(List.of(n)); // v = 0.5; g' = 0.5 + 0.9*0.5 = 0.95
+        Sgd nes = new Sgd(0.9, true, 0);
+        nes.step(List.of(n), 0.1); // v = 0.5; g' = 0.5 + 0.9*0.5 = 0.95
         assertEquals(1f - 0.095f, n.value()[0], 1e-6);
 
         Parameter d = param(2f, 0f);
-        new Sgd(0.1, 0, false, 0.5).step(List.of(d)); // g = 0 + 0.5*2 = 1
+        new Sgd(0, false, 0.5).step(List.of(d), 0.1); // g = 0 + 0.5*2 = 1
         assertEquals(1.9f, d.value()[0], 1e-6);
     }
 
@@ -49,12 +49,12 @@ class OptimizerMathTest {
     void adamFirstStepMovesByLearningRateTimesSign() {
         Parameter p = param(1f, 123f);
         Parameter q = param(1f, -0.001f);
-        Adam adam = new Adam(0.01);
-        adam.step(List.of(p, q));
+        Adam adam = new Adam();
+        adam.step(List.of(p, q), 0.01);
         assertEquals(1f - 0.01f, p.value()[0], 1e-6);
         assertEquals(1f + 0.01f, q.value()[0], 1e-5);
         // second step with the same gradient: m̂ = g, v̂ = g², so again lr·sign
-        adam.step(List.of(p, q));
+        adam.step(List.of(p, q), 0.01);
         assertEquals(1f - 0.02f, p.value()[0], 1e-6);
     }
 
@@ -79,7 +79,7 @@ class OptimizerMathTest {
 
     @Test
     void providersValidateTheirOptions() {
-        assertEquals("option 'lr' of optimizer 'sgd' must be a number in (0, 1000000], got '0'",
+        assertEquals("unknown option 'lr' for optimizer 'sgd'; known options: momentum, nesterov, weight-decay",
                 assertThrows(IllegalArgumentException.class, () -> new SgdProvider().create(Map.of("lr", "0"))).getMessage());
         assertEquals("option 'nesterov' of optimizer 'sgd' must be false when momentum is 0, got 'true'",
                 assertThrows(IllegalArgumentException.class,

@@ -1,7 +1,6 @@
 package dev.recur.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,9 +14,10 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract every {@link Optimizer} must keep: it descends (a step along the gradient lowers a convex
- * loss), never touches the gradients, honours {@link Optimizer#setLearningRate}, rejects unknown options,
- * and resumes exactly from {@link Optimizer#state()}.
+ * The contract written on {@link Optimizer}: it descends (steps along the gradient lower a convex loss),
+ * never touches the gradients, moves nothing at learning rate 0, rejects a NaN, infinite or negative rate
+ * before changing anything, stays bound to its first parameter list, rejects unknown options, and resumes
+ * exactly from {@link Optimizer#state()}.
  */
 public abstract class OptimizerContractTest {
 
@@ -26,9 +26,14 @@ public abstract class OptimizerContractTest {
     /** The provider under test. */
     protected abstract OptimizerProvider provider();
 
-    /** Options that make a well-behaved optimizer for a quadratic bowl (for example a small lr). */
+    /** Options that make a well-behaved optimizer for a quadratic bowl. */
     protected Map<String, String> options() {
         return Map.of();
+    }
+
+    /** The learning rate of the descent and resume tests (default: the provider's default rate). */
+    protected double learningRate() {
+        return provider().defaultLearningRate();
     }
 
     private static List<Parameter> params(long seed) {
@@ -62,7 +67,7 @@ public abstract class OptimizerContractTest {
         double first = lossAndGrad(ps);
         double last = first;
         for (int i = 0; i < 50; i++) {
-            opt.step(ps);
+            opt.step(ps, learningRate());
             last = lossAndGrad(ps);
         }
         assertTrue(last < 0.5 * first, "50 steps on ½‖w‖² went from " + first + " to " + last + ", seed " + SEED);
@@ -74,7 +79,7 @@ public abstract class OptimizerContractTest {
         List<Parameter> ps = params(SEED);
         lossAndGrad(ps);
         float[] before = ps.get(0).grad().clone();
-        opt.step(ps);
+        opt.step(ps, learningRate());
         assertArrayEquals(before, ps.get(0).grad(), "the optimizer must not modify gradients");
     }
 
@@ -82,14 +87,40 @@ public abstract class OptimizerContractTest {
     void zeroLearningRateChangesNothing() {
         Optimizer opt = provider().create(options());
         List<Parameter> ps = params(SEED);
-        opt.setLearningRate(0);
-        assertEquals(0, opt.learningRate());
         lossAndGrad(ps);
         float[] before = ps.get(0).value().clone();
-        opt.step(ps);
+        opt.step(ps, 0);
         assertArrayEquals(before, ps.get(0).value(), "lr 0 must not move the weights");
-        assertThrows(IllegalArgumentException.class, () -> opt.setLearningRate(Double.NaN));
-        assertThrows(IllegalArgumentException.class, () -> opt.setLearningRate(-1));
+    }
+
+    @Test
+    void rejectsInvalidLearningRatesBeforeChangingAnything() {
+        Optimizer opt = provider().create(options());
+        List<Parameter> ps = params(SEED);
+        lossAndGrad(ps);
+        float[] before = ps.get(0).value().clone();
+        for (double bad : new double[] {Double.NaN, -1, Double.POSITIVE_INFINITY}) {
+            assertThrows(IllegalArgumentException.class, () -> opt.step(ps, bad), "learning rate " + bad);
+            assertArrayEquals(before, ps.get(0).value(), "a rejected step (lr " + bad + ") must not move the weights");
+        }
+    }
+
+    @Test
+    void staysBoundToItsFirstParameterList() {
+        Optimizer opt = provider().create(options());
+        List<Parameter> ps = params(SEED);
+        lossAndGrad(ps);
+        opt.step(ps, learningRate());
+        List<Parameter> other = params(SEED + 2);
+        lossAndGrad(other);
+        assertThrows(IllegalArgumentException.class, () -> opt.step(other, learningRate()),
+                "a step with another parameter list must be rejected");
+    }
+
+    @Test
+    void hasAUsableDefaultLearningRate() {
+        double lr = provider().defaultLearningRate();
+        assertTrue(lr > 0 && Double.isFinite(lr), "defaultLearningRate must be finite and > 0, got " + lr);
     }
 
     @Test
@@ -105,13 +136,13 @@ public abstract class OptimizerContractTest {
         List<Parameter> pa = params(SEED);
         for (int i = 0; i < 5; i++) {
             lossAndGrad(pa);
-            a.step(pa);
+            a.step(pa, learningRate());
         }
         var saved = a.state();
         float[][] weights = pa.stream().map(p -> p.value().clone()).toArray(float[][]::new);
         for (int i = 0; i < 5; i++) {
             lossAndGrad(pa);
-            a.step(pa);
+            a.step(pa, learningRate());
         }
         Optimizer b = provider().create(options());
         b.restore(saved);
@@ -121,7 +152,7 @@ public abstract class OptimizerContractTest {
         }
         for (int i = 0; i < 5; i++) {
             lossAndGrad(pb);
-            b.step(pb);
+            b.step(pb, learningRate());
         }
         for (int i = 0; i < pa.size(); i++) {
             assertArrayEquals(pa.get(i).value(), pb.get(i).value(), "resumed run differs in " + pa.get(i).name());

@@ -1,9 +1,8 @@
 package dev.recur.bench.jmh;
 
-import dev.recur.math.ComputePool;
+import dev.recur.math.ComputeContext;
 import dev.recur.math.Kernels;
 import dev.recur.math.MathKernels;
-import dev.recur.math.ParallelKernels;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -36,7 +35,7 @@ public class KernelBench {
     public String kernels;
 
     MathKernels k;
-    ComputePool pool;
+    ComputeContext pool;
     int m;
     int n;
     int kk;
@@ -55,8 +54,8 @@ public class KernelBench {
             case "scalar" -> k = Kernels.scalar();
             case "vector" -> k = Kernels.vector();
             default -> {
-                pool = new ComputePool(2);
-                k = new ParallelKernels(Kernels.vector(), pool);
+                pool = ComputeContext.open(Kernels.vector(), 2);
+                k = pool.kernels();
             }
         }
         SplittableRandom r = new SplittableRandom(1);

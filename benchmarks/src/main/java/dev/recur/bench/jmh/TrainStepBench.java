@@ -2,14 +2,13 @@ package dev.recur.bench.jmh;
 
 import dev.recur.cells.ElmanCell;
 import dev.recur.math.Activation;
-import dev.recur.math.ComputePool;
+import dev.recur.math.ComputeContext;
 import dev.recur.math.Kernels;
 import dev.recur.math.MathKernels;
-import dev.recur.math.ParallelKernels;
 import dev.recur.model.RnnLanguageModel;
 import dev.recur.optim.GlobalNormClipper;
 import dev.recur.optim.Sgd;
-import dev.recur.perf.Workload;
+import dev.recur.cli.bench.Workload;
 import dev.recur.spi.Parameter;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -44,7 +43,7 @@ public class TrainStepBench {
     List<Parameter> params;
     Sgd sgd;
     GlobalNormClipper clip;
-    ComputePool pool;
+    ComputeContext pool;
     int[] in;
     int[] tgt;
     float[] state;
@@ -55,14 +54,14 @@ public class TrainStepBench {
         w = Workload.parse(workload);
         MathKernels k = Kernels.vector();
         if (threads > 1) {
-            pool = new ComputePool(threads);
-            k = new ParallelKernels(k, pool);
+            pool = ComputeContext.open(k, threads);
+            k = pool.kernels();
         }
         model = new RnnLanguageModel(w.vocab(), w.embedding(), new ElmanCell(w.embedding(), w.hidden(), Activation.TANH,
                 dev.recur.cells.Initialization.UNIFORM, 1.0, 1, k), 1, k);
         ws = model.newWorkspace(w.batch(), w.bptt());
         params = model.parameters();
-        sgd = new Sgd(1.0);
+        sgd = new Sgd();
         clip = new GlobalNormClipper(0.25, k);
         SplittableRandom r = new SplittableRandom(1);
         in = new int[w.batch() * w.bptt()];
@@ -88,7 +87,7 @@ public class TrainStepBench {
         }
         double loss = model.trainWindow(ws, w.bptt(), 0, in, tgt, state, state);
         clip.clip(params);
-        sgd.step(params);
+        sgd.step(params, 1.0);
         return loss;
     }
 }

@@ -1,0 +1,47 @@
+package dev.recur.cli.commands;
+
+import dev.recur.text.CorpusException;
+import dev.recur.text.TextFiles;
+import java.io.InputStream;
+import java.nio.file.Path;
+
+/** Reads corpora: files, or the built-in default text. */
+final class Corpora {
+
+    /** Classpath resource of the built-in corpus (org.apache.crunch:crunch-test:0.15.0). */
+    static final String DEFAULT_RESOURCE = "/dickens.txt";
+    static final String DEFAULT_NAME = "The Old Curiosity Shop (Charles Dickens, built in)";
+
+    private Corpora() {
+    }
+
+    static String read(Path file) {
+        return file == null ? builtIn() : TextFiles.readUtf8(file);
+    }
+
+    static String builtIn() {
+        InputStream in = Corpora.class.getResourceAsStream(DEFAULT_RESOURCE);
+        if (in == null) {
+            throw new CorpusException("the built-in corpus " + DEFAULT_RESOURCE
+                    + " is not on the classpath (org.apache.crunch:crunch-test:0.15.0); give --corpus FILE");
+        }
+        return TextFiles.readUtf8(in, DEFAULT_RESOURCE);
+    }
+
+    static String name(Path file) {
+        return file == null ? DEFAULT_NAME : file.toString();
+    }
+
+    /** Splits off the last {@code fraction} of the text (at a line boundary when there is one). */
+    static String[] holdOut(String text, double fraction) {
+        int cut = (int) (text.length() * (1 - fraction));
+        int nl = text.indexOf('\n', cut);
+        if (nl >= 0 && nl < text.length() - 1) {
+            cut = nl + 1;
+        }
+        if (Character.isLowSurrogate(text.charAt(Math.min(cut, text.length() - 1))) && cut > 0) {
+            cut--;
+        }
+        return new String[] {text.substring(0, cut), text.substring(cut)};
+    }
+}

@@ -1,0 +1,72 @@
+package dev.recur.spi;
+
+import java.util.List;
+
+/**
+ * The output layer of a language model: from the top layer's outputs h [rows × inputSize] to a probability
+ * distribution over the vocabulary, its cross-entropy loss and the gradients of that loss.
+ *
+ * <h2>What every implementation guarantees (checked by {@code OutputLayerContractTest} in recur-testkit)</h2>
+ * <ul>
+ *   <li>Exact probabilities: for every row, the probabilities of all {@link #vocabSize()} tokens sum to 1;
+ *       {@link #targetLogProbabilities} is the exact log-probability of the given token under the same
+ *       distribution that {@link #nextTokenScores} describes (an approximation used for training only is
+ *       not allowed).
+ *   <li>{@link #loss} is minus the sum of {@link #targetLogProbabilities} over the rows;
+ *       {@link #lossAndGradient} returns the same loss and its exact gradient (checked against finite
+ *       differences, for every parameter and for the input).
+ * </ul>
+ *
+ * <h2>Layout, ownership and lifecycle</h2>
+ * <ul>
+ *   <li>Inputs are row-major, {@code rows} contiguous rows of {@link #inputSize()} floats starting at an
+ *       offset; targets are token ids in [0, vocabSize), one per row.
+ *   <li>The caller owns every buffer and the {@link OutputWorkspace} (created once per maximum row count and
+ *       reused); the layer keeps no reference to a caller's array beyond one call and allocates nothing per
+ *       call once the workspace exists.
+ *   <li>{@link #lossAndGradient} OVERWRITES {@code dInput} and ACCUMULATES (+=) into the gradients of its
+ *       parameters — including a tied embedding it was given in its {@link OutputSpec}.
+ *   <li>Rows are independent. An instance is not thread-safe.
+ * </ul>
+ */
+public interface OutputLayer {
+
+    /** Width of one input row (the top layer's hidden size). */
+    int inputSize();
+
+    /** Number of tokens the distribution is over. */
+    int vocabSize();
+
+    /**
+     * The parameters this layer owns, with stable names (persisted in model files). A tied embedding is not
+     * among them: the model owns it.
+     */
+    List<Parameter> parameters();
+
+    /** Buffers for up to {@code maxRows} rows per call. */
+    OutputWorkspace newWorkspace(int maxRows);
+
+    /**
+     * Loss and backward pass over {@code rows} rows.
+     *
+     * @param gradScale the gradient computed is that of {@code gradScale · loss} (for a mean: 1/rows)
+     * @param dInput    ∂(gradScale·loss)/∂input [rows × inputSize] from {@code dOff}, overwritten
+     * @return the SUM over the rows of −log p(target), in nats
+     */
+    double lossAndGradient(OutputWorkspace ws, int rows, float[] input, int inOff, int[] targets, int tOff,
+                           float gradScale, float[] dInput, int dOff);
+
+    /** The SUM over the rows of −log p(target), in nats; no gradients. */
+    double loss(OutputWorkspace ws, int rows, float[] input, int inOff, int[] targets, int tOff);
+
+    /** out[outOff + r] = log p(targets[tOff + r] | input row r), natural log, for each of the rows. */
+    void targetLogProbabilities(OutputWorkspace ws, int rows, float[] input, int inOff, int[] targets, int tOff,
+                                double[] out, int outOff);
+
+    /**
+     * The next-token distribution of each row as scores [rows × vocabSize] from {@code outOff}: the
+     * distribution is softmax(scores) — logits, or log-probabilities, or anything that differs from the
+     * log-probabilities by a constant per row. What samplers and beam search read.
+     */
+    void nextTokenScores(OutputWorkspace ws, int rows, float[] input, int inOff, float[] out, int outOff);
+}

@@ -1,0 +1,26 @@
+package dev.recur.spi;
+
+import java.util.Map;
+
+/**
+ * Builds {@link OutputLayer}s. Register implementations in
+ * {@code META-INF/services/dev.recur.spi.OutputLayerProvider}. See {@link Provider} for the lifecycle.
+ */
+public interface OutputLayerProvider extends Provider {
+
+    /**
+     * A new output layer with freshly initialised parameters.
+     *
+     * @throws IllegalArgumentException on unknown or invalid options, or a tied embedding this kind of layer
+     *                                  cannot use (one line: what, expected, actual)
+     */
+    OutputLayer create(OutputSpec spec);
+
+    /**
+     * How many floats the parameters of such a layer hold, without building it: model-file readers compare it
+     * with what a file holds BEFORE they allocate anything.
+     *
+     * @throws IllegalArgumentException on invalid options
+     */
+    long parameterCount(int inputSize, int vocabSize, boolean tied, Map<String, String> options);
+}
