@@ -1,5 +1,7 @@
 package dev.recur.cells;
 
+import dev.recur.model.ModelWorkspace;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,7 +38,7 @@ class BeamSearchTest {
     /** log P(tokens | prime) by feeding one token at a time. */
     static double logProb(LanguageModel lm, String prime, int[] tokens) {
         RnnLanguageModel net = lm.network();
-        RnnLanguageModel.Workspace ws = net.newWorkspace(1, 64);
+        ModelWorkspace ws = net.newWorkspace(1, 64);
         int[] ids = lm.tokenizer().encode(prime, lm.vocabulary());
         float[] state = net.newState(1);
         float[] logits = new float[net.vocabSize()];

@@ -1,5 +1,7 @@
 package dev.recur.cells;
 
+import dev.recur.model.ModelWorkspace;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,7 +46,7 @@ class GradientProbeTest {
         // the probe's window: positions 0..W-1 with W = min(len-1, L+1) = 5, t = W-1 = 4
         int window = Math.min(toks.length - 1, maxL + 1);
         int t = window - 1;
-        RnnLanguageModel.Workspace ws = m.newWorkspace(1, window);
+        ModelWorkspace ws = m.newWorkspace(1, window);
         int[] in = java.util.Arrays.copyOfRange(toks, 0, window);
         int[] tgt = java.util.Arrays.copyOfRange(toks, 1, window + 1);
         float[] s0 = m.newState(1);
@@ -55,7 +57,7 @@ class GradientProbeTest {
             int[] sin = java.util.Arrays.copyOfRange(in, t - l + 1, t + 1);
             int[] stg = java.util.Arrays.copyOfRange(tgt, t - l + 1, t + 1);
             final int steps = l;
-            RnnLanguageModel.Workspace w2 = m.newWorkspace(1, steps);
+            ModelWorkspace w2 = m.newWorkspace(1, steps);
             float[] sink = m.newState(1);
             java.util.function.DoubleSupplier jt = () -> m.evaluateWindow(w2, steps, sin, stg, state, sink)
                     - (steps == 1 ? 0 : m.evaluateWindow(w2, steps - 1, sin, stg, state, sink));

@@ -1,5 +1,7 @@
 package dev.recur.cells;
 
+import dev.recur.model.ModelWorkspace;
+
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,7 +53,7 @@ class ModelGradientCheckTest {
         for (int i = 0; i < b2.length; i++) {
             b2[i] = (float) (r.nextDouble() - 0.5);
         }
-        RnnLanguageModel.Workspace ws = model.newWorkspace(B, T);
+        ModelWorkspace ws = model.newWorkspace(B, T);
         int[] prevIn = new int[T * B];
         int[] in = new int[T * B];
         int[] tgt = new int[T * B];
@@ -74,7 +76,7 @@ class ModelGradientCheckTest {
         model.parameters().forEach(Parameter::zeroGrad);
         model.trainWindow(ws, T, lossFrom, in, tgt, carried, scratch);
 
-        RnnLanguageModel.Workspace evalWs = model.newWorkspace(B, T);
+        ModelWorkspace evalWs = model.newWorkspace(B, T);
         float[] sink = model.newState(B);
         // mean CE over the loss rows = (CE of the whole window − CE of the first lossFrom steps) / rows
         java.util.function.DoubleSupplier meanLoss = () -> {

@@ -1,5 +1,7 @@
 package dev.recur.cells;
 
+import dev.recur.model.ModelWorkspace;
+
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -64,7 +66,7 @@ class StackedModelGradientCheckTest {
             in[i] = r.nextInt(V);
             tgt[i] = r.nextInt(V);
         }
-        RnnLanguageModel.Workspace ws = m.newWorkspace(B, T);
+        ModelWorkspace ws = m.newWorkspace(B, T);
         float[] carried = m.newState(B);
         m.advance(ws, T, prev, carried, carried);
         float[] sink = m.newState(B);
@@ -75,7 +77,7 @@ class StackedModelGradientCheckTest {
             assertNotEquals(rng, m.dropoutState(), "dropout draws from the generator");
         }
         List<float[]> analytic = m.parameters().stream().map(p -> p.grad().clone()).toList();
-        RnnLanguageModel.Workspace w2 = m.newWorkspace(B, T);
+        ModelWorkspace w2 = m.newWorkspace(B, T);
         java.util.function.DoubleSupplier meanLoss = () -> {
             m.setDropoutState(rng); // the same masks for every evaluation
             return m.trainWindow(w2, T, 0, in, tgt, carried, sink) / (T * B);

@@ -1,5 +1,7 @@
 package dev.recur.cli;
 
+import dev.recur.model.ModelWorkspace;
+
 import dev.recur.cells.ElmanCellProvider;
 import dev.recur.io.ModelFiles;
 import dev.recur.math.Kernels;
@@ -55,7 +57,7 @@ public final class GoldenFiles {
     static float[] logits(LanguageModel lm, String input) {
         int[] ids = lm.tokenizer().encode(input, lm.vocabulary());
         RnnLanguageModel net = lm.network();
-        RnnLanguageModel.Workspace ws = net.newWorkspace(1, ids.length);
+        ModelWorkspace ws = net.newWorkspace(1, ids.length);
         float[] state = net.newState(1);
         float[] out = new float[net.vocabSize()];
         net.logitsAfter(ws, ids.length, ids, state, state, out);

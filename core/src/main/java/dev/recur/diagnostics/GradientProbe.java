@@ -1,5 +1,7 @@
 package dev.recur.diagnostics;
 
+import dev.recur.model.ModelWorkspace;
+
 import dev.recur.math.MathKernels;
 import dev.recur.model.RnnLanguageModel;
 import dev.recur.spi.StateJacobian;
@@ -54,7 +56,7 @@ public final class GradientProbe {
         int h = model.hiddenSize();
         int v = model.vocabSize();
         MathKernels k = model.kernels();
-        RnnLanguageModel.Workspace ws = model.newWorkspace(b, window);
+        ModelWorkspace ws = model.newWorkspace(b, window);
         int[] in = new int[window * b];
         int[] tgt = new int[window * b];
         s.window(0, window, in);

@@ -49,7 +49,7 @@ public final class BeamSearch {
         for (int b = 0; b < width; b++) {
             System.arraycopy(one, 0, state, b * s, s);
         }
-        RnnLanguageModel.Workspace ws = net.newWorkspace(width, 1);
+        ModelWorkspace ws = net.newWorkspace(width, 1);
         float[] logits = new float[width * v];
         int[] input = new int[width];
         Arrays.fill(input, last);

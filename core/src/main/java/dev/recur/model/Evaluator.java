@@ -20,7 +20,7 @@ public final class Evaluator {
         int b = Math.max(1, Math.min(batch, tokens.length / 2));
         TokenStreams s = TokenStreams.of(tokens, b, 2, what);
         int w = Math.min(window, s.length() - 1);
-        RnnLanguageModel.Workspace ws = model.newWorkspace(b, w);
+        ModelWorkspace ws = model.newWorkspace(b, w);
         int[] in = new int[w * b];
         int[] tgt = new int[w * b];
         float[] state = model.newState(b);

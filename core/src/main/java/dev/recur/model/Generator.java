@@ -14,8 +14,8 @@ public final class Generator {
 
     private final LanguageModel model;
     private final RnnLanguageModel net;
-    private final RnnLanguageModel.Workspace one;
-    private final RnnLanguageModel.Workspace prime;
+    private final ModelWorkspace one;
+    private final ModelWorkspace prime;
     private final float[] state;
     private final float[] logits;
     private final int[] token = new int[1];

@@ -27,7 +27,7 @@ import java.util.SplittableRandom;
  *
  * <p>All products that do not depend on the recurrence are hoisted out of the time loop: each cell projects
  * the inputs of a whole window at once, and the output layer runs over all loss positions of a window in one
- * call. Nothing is allocated per window: every buffer lives in a {@link Workspace}.
+ * call. Nothing is allocated per window: every buffer lives in a {@link ModelWorkspace}.
  *
  * <p>Parameter names: {@code E}, the cells' own (layer 0 unprefixed — Elman: {@code W_e}, {@code W_h},
  * {@code b1} —, layer l ≥ 1 prefixed {@code l<l>.}), then the output layer's (softmax: {@code U} when untied,
@@ -252,8 +252,8 @@ public final class RnnLanguageModel {
     }
 
     /** Buffers for windows of up to {@code maxSteps} steps over {@code batch} rows. */
-    public Workspace newWorkspace(int batch, int maxSteps) {
-        return new Workspace(batch, maxSteps);
+    public ModelWorkspace newWorkspace(int batch, int maxSteps) {
+        return new ModelWorkspace(this, batch, maxSteps);
     }
 
     /** A zero state for {@code batch} rows. */
@@ -273,7 +273,7 @@ public final class RnnLanguageModel {
      * @param stateOut [batch × stateSize], overwritten with the state after the window (may alias stateIn)
      * @return the SUM of cross-entropies over the loss rows (nats)
      */
-    public double trainWindow(Workspace ws, int steps, int lossFrom, int[] inputs, int[] targets, float[] stateIn,
+    public double trainWindow(ModelWorkspace ws, int steps, int lossFrom, int[] inputs, int[] targets, float[] stateIn,
                               float[] stateOut) {
         int b = ws.batch;
         checkWindow(ws, steps, inputs);
@@ -314,7 +314,7 @@ public final class RnnLanguageModel {
      *
      * @return the SUM of cross-entropies over all rows of the window (nats)
      */
-    public double evaluateWindow(Workspace ws, int steps, int[] inputs, int[] targets, float[] stateIn,
+    public double evaluateWindow(ModelWorkspace ws, int steps, int[] inputs, int[] targets, float[] stateIn,
                                  float[] stateOut) {
         checkWindow(ws, steps, inputs);
         float[] top = forwardLayers(ws, steps, inputs, stateIn, stateOut, false);
@@ -325,7 +325,7 @@ public final class RnnLanguageModel {
      * Forward over one window, no dropout: {@code logProbs[r]} = log p(targets[r]) for every row r of the
      * window (time-major), natural log.
      */
-    public void targetLogProbabilities(Workspace ws, int steps, int[] inputs, int[] targets, float[] stateIn,
+    public void targetLogProbabilities(ModelWorkspace ws, int steps, int[] inputs, int[] targets, float[] stateIn,
                                        float[] stateOut, double[] logProbs) {
         checkWindow(ws, steps, inputs);
         float[] top = forwardLayers(ws, steps, inputs, stateIn, stateOut, false);
@@ -333,7 +333,7 @@ public final class RnnLanguageModel {
     }
 
     /** Runs the recurrence only (no output layer, no dropout) over a window, updating the state. */
-    public void advance(Workspace ws, int steps, int[] inputs, float[] stateIn, float[] stateOut) {
+    public void advance(ModelWorkspace ws, int steps, int[] inputs, float[] stateIn, float[] stateOut) {
         checkWindow(ws, steps, inputs);
         forwardLayers(ws, steps, inputs, stateIn, stateOut, false);
     }
@@ -343,7 +343,7 @@ public final class RnnLanguageModel {
      * {@code logits[batch × V]}: softmax of each row is the model's next-token distribution (see
      * {@link OutputLayer#nextTokenScores}).
      */
-    public void logitsAfter(Workspace ws, int steps, int[] inputs, float[] stateIn, float[] stateOut, float[] logits) {
+    public void logitsAfter(ModelWorkspace ws, int steps, int[] inputs, float[] stateIn, float[] stateOut, float[] logits) {
         checkWindow(ws, steps, inputs);
         float[] top = forwardLayers(ws, steps, inputs, stateIn, stateOut, false);
         int b = ws.batch;
@@ -351,7 +351,7 @@ public final class RnnLanguageModel {
     }
 
     /** Embeds, runs every layer; returns the top layer's (dropped-out) outputs. */
-    private float[] forwardLayers(Workspace ws, int steps, int[] inputs, float[] stateIn, float[] stateOut,
+    private float[] forwardLayers(ModelWorkspace ws, int steps, int[] inputs, float[] stateIn, float[] stateOut,
                                   boolean drop) {
         int b = ws.batch;
         int rows = steps * b;
@@ -393,7 +393,10 @@ public final class RnnLanguageModel {
         return in;
     }
 
-    private void checkWindow(Workspace ws, int steps, int[] inputs) {
+    private void checkWindow(ModelWorkspace ws, int steps, int[] inputs) {
+        if (ws.owner != this) {
+            throw new IllegalArgumentException("the workspace belongs to another model");
+        }
         ws.cellWs[0].check(ws.batch, steps);
         if (inputs.length < steps * ws.batch) {
             throw new IllegalArgumentException("inputs must hold steps*batch = " + steps * ws.batch
@@ -410,84 +413,6 @@ public final class RnnLanguageModel {
                 throw new IllegalArgumentException("token id must be in [0, " + vocabSize + "), got " + id);
             }
             System.arraycopy(ev, id * e, x, r * e, e);
-        }
-    }
-
-    /** Per-window buffers; create once per (batch, maxSteps) and reuse. */
-    public final class Workspace {
-        private final int batch;
-        private final int maxSteps;
-        private final float[] x;
-        private final float[] xDrop;
-        private final OutputWorkspace out;
-        private final float[] dx;
-        private final float[][] hs;
-        private final float[][] hsDrop;
-        private final float[][] dh;
-        private final float[][] mask;
-        private final float[][] stateIn;
-        private final float[][] stateOut;
-        private final CellWorkspace[] cellWs;
-
-        private Workspace(int batch, int maxSteps) {
-            if (batch < 1 || maxSteps < 1) {
-                throw new IllegalArgumentException("batch and maxSteps must be >= 1, got " + batch + ", " + maxSteps);
-            }
-            long rows = (long) batch * maxSteps;
-            if (rows > Integer.MAX_VALUE / Math.max(embeddingSize, hiddenSize())) {
-                throw new IllegalArgumentException("batch*steps is too large for one window: " + rows);
-            }
-            this.batch = batch;
-            this.maxSteps = maxSteps;
-            int r = (int) rows;
-            int n = cells.size();
-            boolean drop = dropout.probability() > 0;
-            this.x = new float[r * embeddingSize];
-            this.xDrop = drop ? new float[r * embeddingSize] : null;
-            this.out = output.newWorkspace(r);
-            this.dx = new float[r * embeddingSize];
-            this.hs = new float[n][];
-            this.hsDrop = new float[n][];
-            this.dh = new float[n][];
-            this.mask = new float[n + 1][];
-            this.stateIn = new float[n][];
-            this.stateOut = new float[n][];
-            this.cellWs = new CellWorkspace[n];
-            if (drop) {
-                mask[0] = new float[r * embeddingSize];
-            }
-            for (int l = 0; l < n; l++) {
-                Cell c = cells.get(l);
-                hs[l] = new float[r * c.hiddenSize()];
-                dh[l] = new float[r * c.hiddenSize()];
-                if (drop) {
-                    hsDrop[l] = new float[r * c.hiddenSize()];
-                    mask[l + 1] = new float[r * c.hiddenSize()];
-                }
-                if (n > 1) {
-                    stateIn[l] = new float[batch * c.stateSize()];
-                    stateOut[l] = new float[batch * c.stateSize()];
-                }
-                cellWs[l] = c.newWorkspace(batch, maxSteps);
-            }
-        }
-
-        public int batch() {
-            return batch;
-        }
-
-        public int maxSteps() {
-            return maxSteps;
-        }
-
-        /** The first layer's cell workspace (for diagnostics of one-layer models). */
-        public CellWorkspace cellWorkspace() {
-            return cellWs[0];
-        }
-
-        /** The top layer's hidden outputs [steps·batch × H] of the last window (before dropout). */
-        public float[] hiddenOutputs() {
-            return hs[cells.size() - 1];
         }
     }
 }

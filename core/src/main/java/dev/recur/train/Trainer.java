@@ -1,5 +1,7 @@
 package dev.recur.train;
 
+import dev.recur.model.ModelWorkspace;
+
 import dev.recur.model.Evaluation;
 import dev.recur.model.Evaluator;
 import dev.recur.model.RnnLanguageModel;
@@ -97,8 +99,8 @@ public final class Trainer {
                 : stepsPerEpoch * config.epochs();
 
         List<Parameter> params = model.parameters();
-        RnnLanguageModel.Workspace ws = model.newWorkspace(batch, k2);
-        RnnLanguageModel.Workspace advanceWs = k2 > k1 ? model.newWorkspace(batch, k1) : null;
+        ModelWorkspace ws = model.newWorkspace(batch, k2);
+        ModelWorkspace advanceWs = k2 > k1 ? model.newWorkspace(batch, k1) : null;
         int[] in = new int[k2 * batch];
         int[] tgt = new int[k2 * batch];
         int[] advIn = new int[k1 * batch];

@@ -1,5 +1,7 @@
 package dev.recur.bench.jmh;
 
+import dev.recur.model.ModelWorkspace;
+
 import dev.recur.cells.ElmanCell;
 import dev.recur.math.Activation;
 import dev.recur.math.ComputeContext;
@@ -39,7 +41,7 @@ public class TrainStepBench {
     public int threads;
 
     RnnLanguageModel model;
-    RnnLanguageModel.Workspace ws;
+    ModelWorkspace ws;
     List<Parameter> params;
     Sgd sgd;
     GlobalNormClipper clip;

@@ -1,5 +1,7 @@
 package dev.recur.cli.bench;
 
+import dev.recur.model.ModelWorkspace;
+
 import dev.recur.math.MathKernels;
 import dev.recur.model.RnnLanguageModel;
 import dev.recur.spi.GradientClipper;
@@ -43,7 +45,7 @@ public final class Throughput {
         int b = w.batch();
         int t = w.bptt();
         List<Parameter> params = model.parameters();
-        RnnLanguageModel.Workspace ws = model.newWorkspace(b, t);
+        ModelWorkspace ws = model.newWorkspace(b, t);
         SplittableRandom r = new SplittableRandom(seed);
         int[] in = new int[t * b];
         int[] tgt = new int[t * b];
@@ -76,7 +78,7 @@ public final class Throughput {
     /** Batch-1 generation: logits of the last token, sample, feed the sample back; timed in chunks of 100 tokens. */
     public static Result generation(RnnLanguageModel model, Sampler sampler, int warmupTokens, long minWarmupNanos,
                                     int tokens, long seed) {
-        RnnLanguageModel.Workspace ws = model.newWorkspace(1, 1);
+        ModelWorkspace ws = model.newWorkspace(1, 1);
         float[] state = model.newState(1);
         float[] logits = new float[model.vocabSize()];
         int[] token = {0};

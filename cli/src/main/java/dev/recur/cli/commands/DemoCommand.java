@@ -1,5 +1,7 @@
 package dev.recur.cli.commands;
 
+import dev.recur.model.ModelWorkspace;
+
 import dev.recur.cli.ExitCode;
 import dev.recur.cli.render.Charts;
 import picocli.CommandLine.Mixin;
@@ -154,7 +156,7 @@ public final class DemoCommand implements Callable<Integer> {
     private double[] answerAccuracy(LanguageModel lm, CharTokenizer tok, Vocabulary vocab, int d) {
         String[] lines = LongRangeTask.text(d, 500, seedOption.seed() + 2).split("\n");
         RnnLanguageModel net = lm.network();
-        RnnLanguageModel.Workspace ws = net.newWorkspace(1, d + 1);
+        ModelWorkspace ws = net.newWorkspace(1, d + 1);
         float[] logits = new float[net.vocabSize()];
         int right = 0;
         double loss = 0;

@@ -60,18 +60,24 @@ public final class DiagnoseCommand implements Callable<Integer> {
     Path plot;
     @Option(names = "--csv", paramLabel = "OUT.csv", description = "Write every distance as CSV.")
     Path csv;
+    @Mixin
+    ThreadsOption threads;
 
     private final Providers providers;
-    private final MathKernels kernels;
+    private final MathKernels defaultKernels;
 
     @Inject
     DiagnoseCommand(Providers providers, MathKernels kernels) {
         this.providers = providers;
-        this.kernels = kernels;
+        this.defaultKernels = kernels;
     }
 
     @Override
     public Integer call() {
+        return threads.run(defaultKernels, this::run);
+    }
+
+    private int run(MathKernels kernels) {
         if (maxDistance < 1 || maxDistance > 100_000) {
             throw new UsageException("--max-distance must be in [1, 100000], got " + maxDistance);
         }

@@ -1,0 +1,95 @@
+package dev.recur.model;
+
+import dev.recur.spi.Cell;
+import dev.recur.spi.CellWorkspace;
+import dev.recur.spi.OutputWorkspace;
+import java.util.List;
+
+/**
+ * The buffers of one {@link RnnLanguageModel} for windows of up to {@link #maxSteps()} steps over
+ * {@link #batch()} rows: embeddings, every layer's outputs and gradients, dropout masks, the cells' and the
+ * output layer's workspaces. Create once per (batch, maxSteps) with {@link RnnLanguageModel#newWorkspace} and
+ * reuse for every window: nothing is allocated per window. Belongs to the model that made it; not
+ * thread-safe.
+ */
+public final class ModelWorkspace {
+
+    final RnnLanguageModel owner;
+    final int batch;
+    final int maxSteps;
+    final float[] x;
+    final float[] xDrop;
+    final OutputWorkspace out;
+    final float[] dx;
+    final float[][] hs;
+    final float[][] hsDrop;
+    final float[][] dh;
+    final float[][] mask;
+    final float[][] stateIn;
+    final float[][] stateOut;
+    final CellWorkspace[] cellWs;
+
+    ModelWorkspace(RnnLanguageModel model, int batch, int maxSteps) {
+        if (batch < 1 || maxSteps < 1) {
+            throw new IllegalArgumentException("batch and maxSteps must be >= 1, got " + batch + ", " + maxSteps);
+        }
+        long rows = (long) batch * maxSteps;
+        if (rows > Integer.MAX_VALUE / Math.max(model.embeddingSize(), model.hiddenSize())) {
+            throw new IllegalArgumentException("batch*steps is too large for one window: " + rows);
+        }
+        this.owner = model;
+        this.batch = batch;
+        this.maxSteps = maxSteps;
+        int r = (int) rows;
+        List<Cell> cells = model.cells();
+        int embeddingSize = model.embeddingSize();
+        int n = cells.size();
+        boolean drop = model.dropout() > 0;
+        this.x = new float[r * embeddingSize];
+        this.xDrop = drop ? new float[r * embeddingSize] : null;
+        this.out = model.output().newWorkspace(r);
+        this.dx = new float[r * embeddingSize];
+        this.hs = new float[n][];
+        this.hsDrop = new float[n][];
+        this.dh = new float[n][];
+        this.mask = new float[n + 1][];
+        this.stateIn = new float[n][];
+        this.stateOut = new float[n][];
+        this.cellWs = new CellWorkspace[n];
+        if (drop) {
+            mask[0] = new float[r * embeddingSize];
+        }
+        for (int l = 0; l < n; l++) {
+            Cell c = cells.get(l);
+            hs[l] = new float[r * c.hiddenSize()];
+            dh[l] = new float[r * c.hiddenSize()];
+            if (drop) {
+                hsDrop[l] = new float[r * c.hiddenSize()];
+                mask[l + 1] = new float[r * c.hiddenSize()];
+            }
+            if (n > 1) {
+                stateIn[l] = new float[batch * c.stateSize()];
+                stateOut[l] = new float[batch * c.stateSize()];
+            }
+            cellWs[l] = c.newWorkspace(batch, maxSteps);
+        }
+    }
+
+    public int batch() {
+        return batch;
+    }
+
+    public int maxSteps() {
+        return maxSteps;
+    }
+
+    /** The first layer's cell workspace (for diagnostics of one-layer models). */
+    public CellWorkspace cellWorkspace() {
+        return cellWs[0];
+    }
+
+    /** The top layer's hidden outputs [steps·batch × H] of the last window (before dropout). */
+    public float[] hiddenOutputs() {
+        return hs[hs.length - 1];
+    }
+}
