@@ -125,6 +125,45 @@ class CliEndToEndTest {
         CliRunner.Result missing = CliRunner.run("train", "--corpus", dir.resolve("nope.txt").toString());
         assertEquals(ExitCode.BAD_DATA.code(), missing.code(), missing.toString());
         assertEquals("recur: " + dir.resolve("nope.txt") + ": no such file\n", missing.err());
+        CliRunner.Result lr = CliRunner.run("train", "--corpus", corpus.toString(), "--optimizer-option", "lr=0.1");
+        assertEquals(ExitCode.USAGE.code(), lr.code(), lr.toString());
+        assertTrue(lr.err().contains("use --lr"), lr.err());
+        CliRunner.Result output = CliRunner.run("train", "--corpus", corpus.toString(), "--output", "hierarchical");
+        assertEquals(ExitCode.MISSING_PLUGIN.code(), output.code(), output.toString());
+        assertTrue(output.err().startsWith("recur: unknown output 'hierarchical'; available: softmax"), output.err());
+    }
+
+    @Test
+    void anEmptyCorpusIsAClearErrorAtBothLevels() throws Exception {
+        Path empty = Files.writeString(dir.resolve("empty.txt"), "");
+        for (String level : new String[] {"char", "word"}) {
+            CliRunner.Result r = CliRunner.run("train", "--corpus", empty.toString(), "--level", level, "--out",
+                    dir.resolve("never.recur").toString());
+            assertEquals(ExitCode.BAD_DATA.code(), r.code(), level + ": " + r);
+            assertEquals("recur: " + empty + ": is empty; a corpus needs text to train or evaluate on\n", r.err(), level);
+        }
+        assertFalse(Files.exists(dir.resolve("never.recur")));
+        CliRunner.Result eval = CliRunner.run("eval", "--model", model.toString(), "--corpus", empty.toString());
+        assertEquals(ExitCode.BAD_DATA.code(), eval.code(), eval.toString());
+    }
+
+    @Test
+    void theOutputLayerIsChosenByNameAndStoredInTheModelFile() throws Exception {
+        Path m = dir.resolve("softmax.recur");
+        CliRunner.Result r = CliRunner.run("train", "--corpus", corpus.toString(), "--level", "word", "--hidden", "8",
+                "--embedding", "8", "--bptt", "8", "--batch", "4", "--max-steps", "3", "--output", "softmax",
+                "--tie-weights", "--out", m.toString(), "--sample-length", "0");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.err().contains("output softmax {}"), r.err());
+        ModelFile f = ModelFiles.read(m);
+        assertEquals("softmax", f.getSpec().getOutputLayer());
+        assertTrue(f.getTensorsList().stream().noneMatch(t -> t.getName().equals("U")), "tied: no U");
+        CliRunner.Result list = CliRunner.run("list", "outputs", "--verbose");
+        assertEquals(0, list.code(), list.toString());
+        assertTrue(list.out().startsWith("outputs:\n  softmax"), list.out());
+        CliRunner.Result bad = CliRunner.run("train", "--corpus", corpus.toString(), "--output-option", "bias=false");
+        assertEquals(ExitCode.USAGE.code(), bad.code(), bad.toString());
+        assertEquals("recur: unknown option 'bias' for output 'softmax'; known options: (none)\n", bad.err());
     }
 
     @Test

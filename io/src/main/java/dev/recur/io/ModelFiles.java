@@ -118,7 +118,9 @@ public final class ModelFiles {
         Path tmp = null;
         try {
             Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+            removeStaleTemporaries(dir, target.getFileName().toString());
+            tmp = Files.createTempFile(dir, tempPrefix(target.getFileName().toString(), ProcessHandle.current().pid()),
+                    ".tmp");
             try {
                 // createTempFile makes the file owner-only; a model file is an ordinary document
                 Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
@@ -170,6 +172,48 @@ public final class ModelFiles {
                     // best effort
                 }
             }
+        }
+    }
+
+    /** {@code .NAME.<pid>.} — a temporary file's name says which process writes it. */
+    static String tempPrefix(String name, long pid) {
+        return "." + name + "." + pid + ".";
+    }
+
+    /**
+     * Deletes the temporary files that earlier writers of {@code name} left behind when they were killed
+     * ({@code .NAME.<pid>.<random>.tmp} of a process that no longer runs, and {@code .NAME.<random>.tmp} of
+     * recur versions before the pid was in the name), so they do not pile up one per kill. A live process's
+     * temporary file is never touched. Best effort: a file that cannot be listed or deleted is left.
+     */
+    static void removeStaleTemporaries(Path dir, String name) {
+        String prefix = "." + name + ".";
+        try (var files = Files.newDirectoryStream(dir, f -> {
+            String n = f.getFileName().toString();
+            return n.startsWith(prefix) && n.endsWith(".tmp");
+        })) {
+            for (Path f : files) {
+                String middle = f.getFileName().toString().substring(prefix.length());
+                int dot = middle.indexOf('.');
+                long pid = -1;
+                if (dot > 0) {
+                    try {
+                        pid = Long.parseLong(middle.substring(0, dot));
+                    } catch (NumberFormatException e) {
+                        pid = -1; // a temporary of an older version: no pid in its name
+                    }
+                }
+                boolean alive = pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+                if (!alive) {
+                    try {
+                        Files.deleteIfExists(f);
+                    } catch (IOException ignored) {
+                        // best effort
+                    }
+                }
+            }
+        } catch (IOException | java.nio.file.DirectoryIteratorException ignored) {
+            // best effort: the write itself reports real I/O problems
         }
     }
 

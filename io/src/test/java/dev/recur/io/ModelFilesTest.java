@@ -141,4 +141,32 @@ class ModelFilesTest {
             assertEquals(1, s.count(), "no temporary file left behind");
         }
     }
+
+    @Test
+    void temporariesOfKilledWritersAreRemovedAtTheNextSaveAndLiveOnesKept() throws Exception {
+        Path f = dir.resolve("m.recur.ckpt");
+        // what killed runs leave: an older version's random name, and a dead process's pid
+        long dead = deadPid();
+        Path old = Files.writeString(dir.resolve(".m.recur.ckpt.8234671625.tmp"), "partial");
+        Path killed = Files.writeString(dir.resolve(ModelFiles.tempPrefix("m.recur.ckpt", dead) + "991.tmp"), "partial");
+        // a live writer (this very process) and another file's temporary must survive
+        Path live = Files.writeString(dir.resolve(ModelFiles.tempPrefix("m.recur.ckpt", ProcessHandle.current().pid())
+                + "17.tmp"), "in progress");
+        Path other = Files.writeString(dir.resolve(".other.recur.123.tmp"), "not ours");
+        ModelFiles.write(f, message(5, 10));
+        assertTrue(Files.notExists(old), "an older version's leftover is removed");
+        assertTrue(Files.notExists(killed), "a dead process's leftover (pid " + dead + ") is removed");
+        assertTrue(Files.exists(live), "a live writer's temporary is kept");
+        assertTrue(Files.exists(other), "another file's temporary is kept");
+        assertEquals(message(5, 10), ModelFiles.read(f));
+    }
+
+    /** The pid of a process that has ended. */
+    private static long deadPid() throws Exception {
+        Process p = new ProcessBuilder("true").start();
+        p.waitFor();
+        long pid = p.pid();
+        assertTrue(ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
+        return pid;
+    }
 }

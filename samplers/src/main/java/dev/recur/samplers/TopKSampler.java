@@ -5,7 +5,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * A draw from the tempered softmax restricted to the k highest logits. The k candidates are found with a
- * bounded min-heap (O(V log k)), not by sorting the vocabulary; ties at the boundary prefer lower ids.
+ * bounded min-heap (O(V log k)), not by sorting the vocabulary; ties at the boundary prefer lower ids. A k
+ * larger than the vocabulary means the whole vocabulary (buffers are sized by the smaller of the two).
  */
 public final class TopKSampler implements Sampler {
 
@@ -21,14 +22,19 @@ public final class TopKSampler implements Sampler {
         Distributions.checkTemperature(temperature);
         this.k = k;
         this.temperature = temperature;
-        this.heap = new int[k];
-        this.w = new double[k];
+        // the candidate buffers are sized by min(k, vocabulary) at the first draw: k may exceed any vocabulary
+        this.heap = new int[0];
+        this.w = new double[0];
     }
 
     @Override
     public int sample(float[] logits, int off, int vocab, RandomGenerator random) {
         Distributions.checkLogits(logits, off, vocab);
         int n = Math.min(k, vocab);
+        if (heap.length < n) {
+            heap = new int[n];
+            w = new double[n];
+        }
         int size = 0;
         for (int i = 0; i < vocab; i++) {
             if (size < n) {

@@ -1,5 +1,7 @@
 package dev.recur.samplers;
 
+import dev.recur.spi.Sampler;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -110,6 +112,45 @@ class SamplerContractTests {
             c[s.sample(logits, 0, 2, r)]++;
         }
         assertEquals(Math.exp(0.1) / (Math.exp(0.1) + Math.exp(0.2)), c[0] / 10000.0, 0.03);
+    }
+
+    @Test
+    void aHugeKIsCappedToTheVocabularyInsteadOfAllocated() {
+        // 2e9 candidates would be 24 GB of buffers: k is capped to the vocabulary at the first draw
+        Sampler s = new SamplerProviders.TopK().create(Map.of("k", "2000000000"));
+        float[] logits = {0.5f, -1f, 2f, 0f};
+        int[] c = new int[4];
+        var r = new java.util.SplittableRandom(5);
+        for (int i = 0; i < 20000; i++) {
+            c[s.sample(logits, 0, 4, r)]++;
+        }
+        double z = Math.exp(0.5) + Math.exp(-1) + Math.exp(2) + 1;
+        assertEquals(Math.exp(2) / z, c[2] / 20000.0, 0.02, "seed 5");
+    }
+
+    @Test
+    void temperaturesTooSmallForAFloatAreTheGreedyLimit() {
+        float[] logits = {0.5f, 3f, -2f, 2.999f, 1f};
+        for (double t : new double[] {1e-39, 1e-45, Double.MIN_VALUE, 1e-300}) {
+            Sampler s = new SamplerProviders.Temperature().create(Map.of("temperature", String.valueOf(t)));
+            var r = new java.util.SplittableRandom(9);
+            for (int i = 0; i < 200; i++) {
+                assertEquals(1, s.sample(logits, 0, logits.length, r), "temperature " + t + " must pick the argmax");
+            }
+        }
+        // tied maxima: the T -> 0 limit is uniform over them
+        float[] tied = {1f, 4f, 4f, 0f};
+        Sampler s = new SamplerProviders.Temperature().create(Map.of("temperature", "1e-40"));
+        var r = new java.util.SplittableRandom(11);
+        int[] c = new int[4];
+        for (int i = 0; i < 4000; i++) {
+            c[s.sample(tied, 0, 4, r)]++;
+        }
+        assertEquals(0, c[0] + c[3], "only the tied maxima");
+        assertEquals(0.5, c[1] / 4000.0, 0.05, "uniform over the tied maxima (seed 11)");
+        // huge logits with a small temperature: no NaN, still the argmax
+        float[] huge = {3e37f, -3e37f, 2.9e37f};
+        assertEquals(0, new TemperatureSampler(0.5).sample(huge, 0, 3, new java.util.SplittableRandom(1)));
     }
 
     @Test

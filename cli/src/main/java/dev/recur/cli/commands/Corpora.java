@@ -15,8 +15,17 @@ final class Corpora {
     private Corpora() {
     }
 
+    /**
+     * The text of {@code file} (the built-in corpus when null).
+     *
+     * @throws CorpusException when the file is missing, not UTF-8 or empty
+     */
     static String read(Path file) {
-        return file == null ? builtIn() : TextFiles.readUtf8(file);
+        String text = file == null ? builtIn() : TextFiles.readUtf8(file);
+        if (text.isEmpty()) {
+            throw new CorpusException(file + ": is empty; a corpus needs text to train or evaluate on");
+        }
+        return text;
     }
 
     static String builtIn() {
@@ -39,7 +48,7 @@ final class Corpora {
         if (nl >= 0 && nl < text.length() - 1) {
             cut = nl + 1;
         }
-        if (Character.isLowSurrogate(text.charAt(Math.min(cut, text.length() - 1))) && cut > 0) {
+        if (cut > 0 && cut < text.length() && Character.isLowSurrogate(text.charAt(cut))) {
             cut--;
         }
         return new String[] {text.substring(0, cut), text.substring(cut)};
