@@ -12,12 +12,21 @@ package dev.recur.diagnostics;
  */
 public record GradientFlow(double[] lossGradient, double[] jacobian, int positions, int rows) {
 
-    /** The largest distance L. */
+    /**
+     * The largest distance L.
+     *
+     * @return the largest distance L
+     */
     public int maxDistance() {
         return lossGradient.length - 1;
     }
 
-    /** ‖∂J/∂h(t−l)‖ relative to l = 0. */
+    /**
+     * ‖∂J/∂h(t−l)‖ relative to l = 0.
+     *
+     * @param l the distance
+     * @return the mean norm at distance l over that at distance 0
+     */
     public double ratio(int l) {
         return lossGradient[l] / lossGradient[0];
     }

@@ -24,6 +24,8 @@ public final class GradientProbe {
      * @param maxDistance L (≥ 1)
      * @param batch       rows averaged over (streams of the text)
      * @param positions   positions t averaged over (the last ones of the window, all ≥ L)
+     * @param model the model to probe (its weights are not changed)
+     * @return the measured gradient flow
      * @throws CorpusException when the text is too short for L
      * @throws IllegalArgumentException when the cell does not implement {@link StateJacobian}
      */

@@ -13,7 +13,15 @@ public final class Spectrum {
     private Spectrum() {
     }
 
-    /** The spectral radius, from {@code iterations} products with a random start vector (seeded). */
+    /**
+     * The spectral radius, from {@code iterations} products with a random start vector (seeded).
+     *
+     * @param w the matrix [n × n], row-major
+     * @param n its size
+     * @param iterations power iterations
+     * @param seed the seed
+     * @return the estimate of max |λ|
+     */
     public static double spectralRadius(float[] w, int n, int iterations, long seed) {
         double[] x = new double[n];
         SplittableRandom r = new SplittableRandom(seed);
@@ -65,7 +73,15 @@ public final class Spectrum {
         return norm;
     }
 
-    /** ‖Wˡ‖_F / √n for l = 0..maxPower. */
+    /**
+     * ‖Wˡ‖_F / √n for l = 0..maxPower.
+     *
+     * @param w the matrix [n × n], row-major
+     * @param n its size
+     * @param maxPower the largest power
+     * @param k the kernels to multiply with
+     * @return ‖Wˡ‖ for l = 0..maxPower
+     */
     public static double[] powerNorms(float[] w, int n, int maxPower, MathKernels k) {
         double[] out = new double[maxPower + 1];
         float[] p = new float[n * n];

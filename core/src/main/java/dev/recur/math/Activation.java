@@ -26,12 +26,21 @@ public enum Activation {
         this.id = id;
     }
 
-    /** The lowercase name used in options, model files and the CLI. */
+    /**
+     * The lowercase name used in options, model files and the CLI.
+     *
+     * @return the id used in options and files
+     */
     public String id() {
         return id;
     }
 
-    /** σ(x) in double precision (the scalar reference). */
+    /**
+     * σ(x) in double precision (the scalar reference).
+     *
+     * @param x the pre-activation
+     * @return σ(x)
+     */
     public double apply(double x) {
         return switch (this) {
             case TANH -> Math.tanh(x);
@@ -41,7 +50,13 @@ public enum Activation {
         };
     }
 
-    /** σ'(x), given x and y = σ(x). */
+    /**
+     * σ'(x), given x and y = σ(x).
+     *
+     * @param x the pre-activation
+     * @param y σ(x), already computed
+     * @return σ'(x)
+     */
     public double derivative(double x, double y) {
         return switch (this) {
             case TANH -> 1.0 - y * y;
@@ -54,6 +69,8 @@ public enum Activation {
     /**
      * Looks an activation up by its name.
      *
+     * @param name an activation id ({@code tanh}, {@code sigmoid}, {@code relu}, {@code identity})
+     * @return the activation
      * @throws IllegalArgumentException naming the known activations
      */
     public static Activation parse(String name) {
@@ -66,7 +83,11 @@ public enum Activation {
         throw new IllegalArgumentException("activation must be one of " + names() + ", got '" + name + "'");
     }
 
-    /** The known names, comma-separated. */
+    /**
+     * The known names, comma-separated.
+     *
+     * @return the ids, comma-separated
+     */
     public static String names() {
         return Arrays.stream(values()).map(Activation::id).collect(Collectors.joining(", "));
     }

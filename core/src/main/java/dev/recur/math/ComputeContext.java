@@ -34,6 +34,9 @@ public final class ComputeContext implements AutoCloseable {
     /**
      * {@code base} split over {@code threads} threads (a new pool of daemon workers that park when idle).
      *
+     * @param base the serial kernels to split
+     * @param threads the number of threads (1: no pool)
+     * @return a new context (close it)
      * @throws IllegalArgumentException unless 1 ≤ threads ≤ {@value #MAX_THREADS}
      */
     public static ComputeContext open(MathKernels base, int threads) {
@@ -48,16 +51,29 @@ public final class ComputeContext implements AutoCloseable {
         return new ComputeContext(new ParallelKernels(base, pool), pool, threads);
     }
 
-    /** The number of processors the JVM may use: the default thread count of the commands that compute. */
+    /**
+     * The number of processors the JVM may use: the default thread count of the commands that compute.
+     *
+     * @return the processors available, at least 1
+     */
     public static int availableProcessors() {
         return Math.max(1, Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()));
     }
 
-    /** The kernels to run on (valid until {@link #close()}). */
+    /**
+     * The kernels to run on (valid until {@link #close()}).
+     *
+     * @return the kernels
+     */
     public MathKernels kernels() {
         return kernels;
     }
 
+    /**
+     * The number of threads the kernels split over (1: no pool).
+     *
+     * @return the thread count
+     */
     public int threads() {
         return threads;
     }

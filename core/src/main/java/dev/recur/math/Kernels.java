@@ -28,17 +28,29 @@ public final class Kernels {
         static final MathKernels INSTANCE = choose();
     }
 
-    /** The implementation chosen for this JVM. */
+    /**
+     * The implementation chosen for this JVM.
+     *
+     * @return the kernels
+     */
     public static MathKernels get() {
         return Holder.INSTANCE;
     }
 
-    /** Whether the {@code jdk.incubator.vector} module is present in the boot layer. */
+    /**
+     * Whether the {@code jdk.incubator.vector} module is present in the boot layer.
+     *
+     * @return whether the module is present
+     */
     public static boolean vectorModulePresent() {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     }
 
-    /** The scalar reference implementation. */
+    /**
+     * The scalar reference implementation.
+     *
+     * @return the scalar kernels
+     */
     public static MathKernels scalar() {
         return ScalarKernels.INSTANCE;
     }
@@ -46,6 +58,7 @@ public final class Kernels {
     /**
      * A new Vector API implementation.
      *
+     * @return the Vector API kernels
      * @throws IllegalStateException when the JVM was started without the vector module
      */
     public static MathKernels vector() {

@@ -4,7 +4,7 @@ package dev.recur.math;
  * The numeric kernels recur's models are built from, over {@code float[]} arrays with explicit offsets and
  * leading dimensions (row-major storage throughout).
  *
- * <p>Two implementations exist: {@link ScalarKernels}, the readable reference, and a Vector API
+ * <p>Two implementations exist: a scalar one, the readable reference, and a Vector API
  * implementation. {@link Kernels#get()} chooses one once per JVM. All implementations must agree with the
  * scalar reference up to floating-point reassociation.
  *
@@ -14,23 +14,69 @@ package dev.recur.math;
  */
 public interface MathKernels {
 
-    /** A short name for logs and {@code recur info}: "scalar" or "vector(...)" */
+    /**
+     * A short name for logs and {@code recur info}: "scalar" or "vector(...)"
+     *
+     * @return the name
+     */
     String name();
 
     /**
      * C[m×n] = A[m×k]·B[k×n] (or {@code +=} when {@code accumulate}).
+     *
+     * @param m rows of C (and of the op(A) operand)
+     * @param n columns of C (and of B)
+     * @param k the inner dimension: columns of op(A), rows of op(B)
+     * @param a the array holding A
+     * @param aOff index of A's first element in {@code a}
+     * @param lda leading dimension of A (elements between rows as stored)
+     * @param b the array holding B
+     * @param bOff index of B's first element in {@code b}
+     * @param ldb leading dimension of B
+     * @param c the array holding C
+     * @param cOff index of C's first element in {@code c}
+     * @param ldc leading dimension of C
+     * @param accumulate add into C instead of overwriting it
      */
     void gemmNN(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                 float[] c, int cOff, int ldc, boolean accumulate);
 
     /**
      * C[m×n] = Aᵀ·B where A is stored as [k×m] and B as [k×n] (or {@code +=}).
+     *
+     * @param m rows of C (and of the op(A) operand)
+     * @param n columns of C (and of B)
+     * @param k the inner dimension: columns of op(A), rows of op(B)
+     * @param a the array holding A
+     * @param aOff index of A's first element in {@code a}
+     * @param lda leading dimension of A (elements between rows as stored)
+     * @param b the array holding B
+     * @param bOff index of B's first element in {@code b}
+     * @param ldb leading dimension of B
+     * @param c the array holding C
+     * @param cOff index of C's first element in {@code c}
+     * @param ldc leading dimension of C
+     * @param accumulate add into C instead of overwriting it
      */
     void gemmTN(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                 float[] c, int cOff, int ldc, boolean accumulate);
 
     /**
      * C[m×n] = A·Bᵀ where A is stored as [m×k] and B as [n×k] (or {@code +=}).
+     *
+     * @param m rows of C (and of the op(A) operand)
+     * @param n columns of C (rows of B as stored)
+     * @param k the inner dimension: columns of op(A), rows of op(B)
+     * @param a the array holding A
+     * @param aOff index of A's first element in {@code a}
+     * @param lda leading dimension of A (elements between rows as stored)
+     * @param b the array holding B
+     * @param bOff index of B's first element in {@code b}
+     * @param ldb leading dimension of B
+     * @param c the array holding C
+     * @param cOff index of C's first element in {@code c}
+     * @param ldc leading dimension of C
+     * @param accumulate add into C instead of overwriting it
      */
     void gemmNT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                 float[] c, int cOff, int ldc, boolean accumulate);
@@ -39,6 +85,15 @@ public interface MathKernels {
      * out[j][i] = A[i][j] for A [rows × cols] (leading dimension lda) into out [cols × rows] (leading dimension
      * ldo): lets a cell turn the A·Bᵀ of a per-step loop into A·B on a matrix transposed once per window.
      * Pure data movement, so every implementation gives identical results; this one walks 16 × 16 blocks.
+     *
+     * @param rows rows of A
+     * @param cols columns of A
+     * @param a the array holding A
+     * @param aOff index of A's first element in {@code a}
+     * @param lda leading dimension of A (elements between rows as stored)
+     * @param out the array for Aᵀ
+     * @param outOff index of Aᵀ's first element
+     * @param ldo leading dimension of Aᵀ
      */
     default void transpose(int rows, int cols, float[] a, int aOff, int lda, float[] out, int outOff, int ldo) {
         final int blk = 16;
@@ -56,24 +111,79 @@ public interface MathKernels {
         }
     }
 
-    /** y[m] = A[m×n]·x[n] (or {@code +=}). */
+    /**
+     * y[m] = A[m×n]·x[n] (or {@code +=}).
+     *
+     * @param m rows of A (and elements of y)
+     * @param n columns of A (and elements of x)
+     * @param a the array holding A
+     * @param aOff index of A's first element in {@code a}
+     * @param lda leading dimension of A (elements between rows as stored)
+     * @param x the vector x
+     * @param xOff index of the first input element
+     * @param y the vector y
+     * @param yOff index of the first output element
+     * @param accumulate add into y instead of overwriting it
+     */
     void gemv(int m, int n, float[] a, int aOff, int lda, float[] x, int xOff, float[] y, int yOff,
               boolean accumulate);
 
-    /** y += α·x over n elements. */
+    /**
+     * y += α·x over n elements.
+     *
+     * @param n number of elements
+     * @param alpha the factor α
+     * @param x the array holding x
+     * @param xOff index of the first input element
+     * @param y the array holding y (updated)
+     * @param yOff index of the first output element
+     */
     void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
 
-    /** x *= α over n elements. */
+    /**
+     * x *= α over n elements.
+     *
+     * @param n number of elements
+     * @param alpha the factor α
+     * @param x the array holding x (updated)
+     * @param xOff index of the first input element
+     */
     void scale(int n, float alpha, float[] x, int xOff);
 
-    /** Σ x² over n elements, accumulated in double. */
+    /**
+     * Σ x² over n elements, accumulated in double.
+     *
+     * @param n number of elements
+     * @param x the array holding x
+     * @param xOff index of the first input element
+     * @return the sum
+     */
     double sumOfSquares(int n, float[] x, int xOff);
 
-    /** out[i] = a[i]·b[i] over n elements ({@code out} may alias a or b). */
+    /**
+     * out[i] = a[i]·b[i] over n elements ({@code out} may alias a or b).
+     *
+     * @param n number of elements
+     * @param a the first factor's array
+     * @param aOff index of its first element
+     * @param b the second factor's array
+     * @param bOff index of its first element
+     * @param out the output array
+     * @param outOff index of the first output element
+     */
     void multiply(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff);
 
     /**
      * y = σ(x) and, when {@code d != null}, d = σ'(x), over n elements. {@code y} may alias {@code x}.
+     *
+     * @param act the activation σ
+     * @param n number of elements
+     * @param x the input array
+     * @param xOff index of the first input element
+     * @param y the output array
+     * @param yOff index of the first output element
+     * @param d the array for σ'(x), or null when not wanted
+     * @param dOff index of dInput's first element
      */
     void activate(Activation act, int n, float[] x, int xOff, float[] y, int yOff, float[] d, int dOff);
 
@@ -83,6 +193,25 @@ public interface MathKernels {
      * dimension ldc; y may alias C). The same bits as the two calls one after the other (activations are
      * element-wise and position-independent); implementations may fuse them, e.g. so that each thread
      * activates the columns it computed while they are still in its cache.
+     *
+     * @param m rows of C (and of the op(A) operand)
+     * @param n columns of C (and of B)
+     * @param k the inner dimension: columns of op(A), rows of op(B)
+     * @param a the array holding A
+     * @param aOff index of A's first element in {@code a}
+     * @param lda leading dimension of A (elements between rows as stored)
+     * @param b the array holding B
+     * @param bOff index of B's first element in {@code b}
+     * @param ldb leading dimension of B
+     * @param c the array holding C
+     * @param cOff index of C's first element in {@code c}
+     * @param ldc leading dimension of C
+     * @param accumulate add into C instead of overwriting it
+     * @param act the activation σ
+     * @param y where σ(C) goes (may be {@code c})
+     * @param yOff index of the first element of σ(C)
+     * @param d the array for σ'(x), or null when not wanted
+     * @param dOff index of dInput's first element
      */
     default void gemmNNActivate(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                 float[] c, int cOff, int ldc, boolean accumulate, Activation act, float[] y, int yOff,
@@ -91,7 +220,20 @@ public interface MathKernels {
         activateBlock(m, n, ldc, act, c, cOff, y, yOff, d, dOff);
     }
 
-    /** {@link #activate} over an m × n block whose rows are ld apart (in x, y and d alike). */
+    /**
+     * {@link #activate} over an m × n block whose rows are ld apart (in x, y and d alike).
+     *
+     * @param m rows of the block
+     * @param n columns of the block
+     * @param ld leading dimension of every block
+     * @param act the activation σ
+     * @param x the input array
+     * @param xOff index of the first input element
+     * @param y the output array
+     * @param yOff index of the first output element
+     * @param d the array for σ'(x), or null when not wanted
+     * @param dOff index of dInput's first element
+     */
     default void activateBlock(int m, int n, int ld, Activation act, float[] x, int xOff, float[] y, int yOff, float[] d,
                                int dOff) {
         if (ld == n) {
@@ -108,6 +250,25 @@ public interface MathKernels {
      * e = (C + g) ⊙ s element-wise over the same block (g, s and e with leading dimension ldc): the gradient
      * dh(t−1) = dpre(t)·W_hᵀ followed by dpre(t−1) = (dh(t−1) + dOut(t−1)) ⊙ σ'(pre(t−1)). The same bits as
      * {@link #gemmNN}, {@link #axpy} with α = 1 and {@link #multiply} one after the other.
+     *
+     * @param m rows of C (and of the op(A) operand)
+     * @param n columns of C (and of B)
+     * @param k the inner dimension: columns of op(A), rows of op(B)
+     * @param a the array holding A
+     * @param aOff index of A's first element in {@code a}
+     * @param lda leading dimension of A (elements between rows as stored)
+     * @param b the array holding B
+     * @param bOff index of B's first element in {@code b}
+     * @param ldb leading dimension of B
+     * @param c the array holding C
+     * @param cOff index of C's first element in {@code c}
+     * @param ldc leading dimension of C
+     * @param g the array holding the added block g
+     * @param gOff index of g's first element
+     * @param s the array holding the multiplier s
+     * @param sOff index of s's first element
+     * @param e the array for the result e
+     * @param eOff index of e's first element
      */
     default void gemmNNAddMultiply(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                    float[] c, int cOff, int ldc, float[] g, int gOff, float[] s, int sOff, float[] e,
@@ -116,7 +277,21 @@ public interface MathKernels {
         addMultiplyBlock(m, n, ldc, c, cOff, g, gOff, s, sOff, e, eOff);
     }
 
-    /** c += g, then e = c ⊙ s, over an m × n block whose rows are ld apart in every array. */
+    /**
+     * c += g, then e = c ⊙ s, over an m × n block whose rows are ld apart in every array.
+     *
+     * @param m rows of the block
+     * @param n columns of the block
+     * @param ld leading dimension of every block
+     * @param c the array holding c (updated)
+     * @param cOff index of c's first element
+     * @param g the array holding g
+     * @param gOff index of g's first element
+     * @param s the array holding s
+     * @param sOff index of s's first element
+     * @param e the array for e (may be {@code c})
+     * @param eOff index of e's first element
+     */
     default void addMultiplyBlock(int m, int n, int ld, float[] c, int cOff, float[] g, int gOff, float[] s, int sOff,
                                   float[] e, int eOff) {
         if (ld == n) {
@@ -136,6 +311,10 @@ public interface MathKernels {
         /**
          * Does the work for columns [j0, j1) with {@code kernels}: serial kernels (a part never splits further),
          * possibly on a pool thread. Must touch only what belongs to those columns.
+         *
+         * @param j0 the first column
+         * @param j1 one past the last column
+         * @param kernels serial kernels to compute with
          */
         void run(int j0, int j1, MathKernels kernels);
     }
@@ -146,15 +325,40 @@ public interface MathKernels {
      * the work, for the decision whether splitting pays. Lets a caller fuse several column-wise steps (two
      * products, a bias, an activation) into one parallel region with one synchronisation. Products split by
      * columns give the same bits as unsplit ones. This default runs {@code task.run(0, n, this)}.
+     *
+     * @param rows rows of the products the task computes (chooses the column alignment)
+     * @param n the number of columns
+     * @param flops an estimate of the work, to decide whether splitting pays
+     * @param task the work for a range of columns
      */
     default void forColumns(int rows, int n, long flops, ColumnTask task) {
         task.run(0, n, this);
     }
 
-    /** Each of the {@code rows} rows of C (leading dimension ldc) += v[0..cols). */
+    /**
+     * Each of the {@code rows} rows of C (leading dimension ldc) += v[0..cols).
+     *
+     * @param rows number of rows
+     * @param cols number of columns
+     * @param v the array holding the row vector
+     * @param vOff index of its first element
+     * @param c the array holding C (updated)
+     * @param cOff index of C's first element in {@code c}
+     * @param ldc leading dimension of C
+     */
     void addRowVector(int rows, int cols, float[] v, int vOff, float[] c, int cOff, int ldc);
 
-    /** out[0..cols) += Σ over rows of A (leading dimension lda). */
+    /**
+     * out[0..cols) += Σ over rows of A (leading dimension lda).
+     *
+     * @param rows number of rows
+     * @param cols number of columns
+     * @param a the array holding A
+     * @param aOff index of A's first element in {@code a}
+     * @param lda leading dimension of A (elements between rows as stored)
+     * @param out the array holding the sums (added to)
+     * @param outOff index of the first sum
+     */
     void sumRows(int rows, int cols, float[] a, int aOff, int lda, float[] out, int outOff);
 
     /**
@@ -163,10 +367,29 @@ public interface MathKernels {
      *
      * <p>When {@code gradScale != 0}, each row is OVERWRITTEN with its gradient
      * {@code gradScale·(softmax(row) − onehot(target))}; otherwise the logits are left untouched.
+     *
+     * @param rows number of rows
+     * @param cols the vocabulary size (columns per row)
+     * @param logits the logits (overwritten with the gradient when gradScale ≠ 0)
+     * @param off index of the first row's first logit
+     * @param ld leading dimension of the logits
+     * @param targets the target ids
+     * @param tOff index of the first row's target
+     * @param gradScale the gradient's scale (0: no gradient)
+     * @return the summed cross-entropy in nats
      */
     double softmaxCrossEntropy(int rows, int cols, float[] logits, int off, int ld, int[] targets, int tOff,
                                float gradScale);
 
-    /** out = softmax(x / temperature) over n elements; returns nothing, out may alias x. */
+    /**
+     * out = softmax(x / temperature) over n elements; returns nothing, out may alias x.
+     *
+     * @param n number of elements
+     * @param x the input array
+     * @param xOff index of the first input element
+     * @param temperature the temperature T (> 0)
+     * @param out the output array
+     * @param outOff index of the first output element
+     */
     void softmax(int n, float[] x, int xOff, float temperature, float[] out, int outOff);
 }

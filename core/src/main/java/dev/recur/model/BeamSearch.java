@@ -22,11 +22,28 @@ public final class BeamSearch {
     private BeamSearch() {
     }
 
-    /** GNMT length penalty ((5 + len) / 6)^α. */
+    /**
+     * GNMT length penalty ((5 + len) / 6)^α.
+     *
+     * @param length the hypothesis length in tokens
+     * @param alpha the exponent α (0: no penalty)
+     * @return length^α
+     */
     public static double lengthPenalty(int length, double alpha) {
         return Math.pow((5.0 + length) / 6.0, alpha);
     }
 
+    /**
+     * Beam search for the most likely continuation of {@code prime}.
+     *
+     * @param lm the model
+     * @param prime the text to continue (may be empty)
+     * @param length the most tokens to generate (≥ 1)
+     * @param width the beam width (≥ 1)
+     * @param alpha the length penalty α: hypotheses are ranked by their log-probability divided by length^α
+     * @param stopAtEos whether a hypothesis ends at {@code <eos>}
+     * @return the best hypothesis
+     */
     public static Result search(LanguageModel lm, String prime, int length, int width, double alpha, boolean stopAtEos) {
         if (length < 1) {
             throw new IllegalArgumentException("length must be >= 1, got " + length);

@@ -8,12 +8,20 @@ package dev.recur.model;
  */
 public record Evaluation(double meanLoss, long tokens) {
 
-    /** exp(mean cross-entropy). */
+    /**
+     * exp(mean cross-entropy).
+     *
+     * @return the perplexity
+     */
     public double perplexity() {
         return Math.exp(meanLoss);
     }
 
-    /** Mean cross-entropy in bits (bits per character at character level). */
+    /**
+     * Mean cross-entropy in bits (bits per character at character level).
+     *
+     * @return bits per token
+     */
     public double bitsPerToken() {
         return meanLoss / Math.log(2);
     }

@@ -14,6 +14,12 @@ public final class Evaluator {
     /**
      * Evaluates {@code tokens}.
      *
+     * @param model the model
+     * @param tokens the token ids
+     * @param batch streams evaluated side by side (capped at half the tokens)
+     * @param window steps per window (the state is carried across windows)
+     * @param what the text's name for messages
+     * @return the mean cross-entropy and the number of predicted tokens
      * @throws dev.recur.text.CorpusException when there are fewer than 2 tokens per stream
      */
     public static Evaluation evaluate(RnnLanguageModel model, int[] tokens, int batch, int window, String what) {

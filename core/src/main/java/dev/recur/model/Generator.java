@@ -21,6 +21,11 @@ public final class Generator {
     private final int[] token = new int[1];
     private static final int PRIME_WINDOW = 64;
 
+    /**
+     * A generator over {@code model} (batch 1; buffers are made here, none per token).
+     *
+     * @param model the model to generate with
+     */
     public Generator(LanguageModel model) {
         this.model = Objects.requireNonNull(model, "model");
         this.net = model.network();
@@ -44,7 +49,13 @@ public final class Generator {
         return ids;
     }
 
-    /** The last token of the prime: the first input of generation. */
+    /**
+     * The last token of the prime: the first input of generation.
+     *
+     * @param model the model (its tokenizer and vocabulary)
+     * @param primeText the prime (may be empty)
+     * @return the token id
+     */
     public static int lastPrimeToken(LanguageModel model, String primeText) {
         int[] ids = primeIds(model, primeText);
         return ids[ids.length - 1];
@@ -70,6 +81,10 @@ public final class Generator {
      *
      * @param stopAtEos stop after the first {@code <eos>} (word level)
      * @param out       receives each piece of text as soon as its token is sampled
+     * @param primeText the prime (may be empty)
+     * @param length the most tokens to generate
+     * @param sampler picks each next token
+     * @param random the sampler's randomness (a seeded generator gives the same text)
      * @return the ids generated
      */
     public int[] generate(String primeText, int length, Sampler sampler, RandomGenerator random, boolean stopAtEos,

@@ -25,6 +25,20 @@ public record ModelSpec(String cell, Map<String, String> cellOptions, int vocabS
     /** The default output layer: the full softmax. */
     public static final String OUTPUT_SOFTMAX = "softmax";
 
+    /**
+     * Validates the sizes, layers, dropout and tying; copies the option maps (sorted, unmodifiable).
+     *
+     * @param cell the cell provider's name ({@code elman})
+     * @param cellOptions the cell's options as given (validated by the provider)
+     * @param vocabSize V
+     * @param embeddingSize E
+     * @param hiddenSize H
+     * @param layers stacked cells (≥ 1)
+     * @param dropout dropout probability on embeddings, between layers and on outputs, in [0, 1)
+     * @param tieWeights whether the output projection is the transposed embedding (needs E = H)
+     * @param output the output layer provider's name ({@code softmax})
+     * @param outputOptions the output layer's options (validated by the provider)
+     */
     public ModelSpec {
         Objects.requireNonNull(cell, "cell");
         cellOptions = java.util.Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(cellOptions, "cellOptions")));
@@ -52,20 +66,45 @@ public record ModelSpec(String cell, Map<String, String> cellOptions, int vocabS
         }
     }
 
-    /** A model with the full softmax output layer. */
+    /**
+     * A model with the full softmax output layer.
+     *
+     * @param cell the cell provider's name ({@code elman})
+     * @param cellOptions the cell's options as given (validated by the provider)
+     * @param vocabSize V
+     * @param embeddingSize E
+     * @param hiddenSize H
+     * @param layers stacked cells (≥ 1)
+     * @param dropout dropout probability on embeddings, between layers and on outputs, in [0, 1)
+     * @param tieWeights whether the output projection is the transposed embedding (needs E = H)
+     */
     public ModelSpec(String cell, Map<String, String> cellOptions, int vocabSize, int embeddingSize, int hiddenSize,
                      int layers, double dropout, boolean tieWeights) {
         this(cell, cellOptions, vocabSize, embeddingSize, hiddenSize, layers, dropout, tieWeights, OUTPUT_SOFTMAX,
                 Map.of());
     }
 
-    /** The same model with another output layer. */
+    /**
+     * The same model with another output layer.
+     *
+     * @param name the output layer provider's name
+     * @param options its options
+     * @return a new spec
+     */
     public ModelSpec withOutput(String name, Map<String, String> options) {
         return new ModelSpec(cell, cellOptions, vocabSize, embeddingSize, hiddenSize, layers, dropout, tieWeights, name,
                 options);
     }
 
-    /** One layer, no dropout, untied, full softmax. */
+    /**
+     * One layer, no dropout, untied, full softmax.
+     *
+     * @param cell the cell provider's name ({@code elman})
+     * @param cellOptions the cell's options as given (validated by the provider)
+     * @param vocabSize V
+     * @param embeddingSize E
+     * @param hiddenSize H
+     */
     public ModelSpec(String cell, Map<String, String> cellOptions, int vocabSize, int embeddingSize, int hiddenSize) {
         this(cell, cellOptions, vocabSize, embeddingSize, hiddenSize, 1, 0, false);
     }

@@ -75,20 +75,38 @@ public final class ModelWorkspace {
         }
     }
 
+    /**
+     * The batch rows of every window.
+     *
+     * @return the batch size this workspace was made for
+     */
     public int batch() {
         return batch;
     }
 
+    /**
+     * The longest window it holds.
+     *
+     * @return the most steps per window
+     */
     public int maxSteps() {
         return maxSteps;
     }
 
-    /** The first layer's cell workspace (for diagnostics of one-layer models). */
+    /**
+     * The first layer's cell workspace (for diagnostics of one-layer models).
+     *
+     * @return the first layer's cell workspace
+     */
     public CellWorkspace cellWorkspace() {
         return cellWs[0];
     }
 
-    /** The top layer's hidden outputs [steps·batch × H] of the last window (before dropout). */
+    /**
+     * The top layer's hidden outputs [steps·batch × H] of the last window (before dropout).
+     *
+     * @return the top layer's outputs
+     */
     public float[] hiddenOutputs() {
         return hs[hs.length - 1];
     }

@@ -52,13 +52,27 @@ public final class RnnLanguageModel {
      * A one-layer model around {@code cell} with the full softmax, E ~ U(−0.1, 0.1), U ~ U(−1/√H, 1/√H), b2 = 0.
      *
      * @param seed seed of the initialisation of E and U (the cell initialises itself)
+     * @param vocabSize V
+     * @param embeddingSize E
+     * @param cell the recurrent cell
+     * @param kernels the kernels to compute with
      */
     public RnnLanguageModel(int vocabSize, int embeddingSize, Cell cell, long seed, MathKernels kernels) {
         this(vocabSize, embeddingSize, List.of(cell), 0, false, seed, kernels, null, new SoftmaxOutputProvider(),
                 Map.of());
     }
 
-    /** A model over stacked cells with the full softmax, dropout probability {@code dropout}, optional tying. */
+    /**
+     * A model over stacked cells with the full softmax, dropout probability {@code dropout}, optional tying.
+     *
+     * @param vocabSize V
+     * @param embeddingSize E
+     * @param cells the stacked cells, bottom first
+     * @param dropout dropout probability in [0, 1)
+     * @param tieWeights use the embedding as the output projection (needs E = H)
+     * @param seed the initialisation seed
+     * @param kernels the kernels to compute with
+     */
     public RnnLanguageModel(int vocabSize, int embeddingSize, List<Cell> cells, double dropout, boolean tieWeights,
                             long seed, MathKernels kernels) {
         this(vocabSize, embeddingSize, cells, dropout, tieWeights, seed, kernels, null, new SoftmaxOutputProvider(),
@@ -69,6 +83,13 @@ public final class RnnLanguageModel {
      * Builds the model a spec describes: each layer's cell from {@code cellProvider}, the output layer from
      * {@code outputProvider} (the providers the spec names). Models built this way know their {@link #spec()}
      * and can be saved.
+     *
+     * @param spec what to build
+     * @param cellProvider builds each layer's cell
+     * @param outputProvider builds the output layer
+     * @param seed the initialisation seed
+     * @param kernels the kernels to compute with
+     * @return the model
      */
     public static RnnLanguageModel create(ModelSpec spec, CellProvider cellProvider, OutputLayerProvider outputProvider,
                                           long seed, MathKernels kernels) {
@@ -90,7 +111,15 @@ public final class RnnLanguageModel {
                 seed ^ 0x5DEECE66DL, kernels, spec, outputProvider, spec.outputOptions());
     }
 
-    /** {@link #create(ModelSpec, CellProvider, OutputLayerProvider, long, MathKernels)} for the built-in softmax. */
+    /**
+     * {@link #create(ModelSpec, CellProvider, OutputLayerProvider, long, MathKernels)} for the built-in softmax.
+     *
+     * @param spec what to build
+     * @param cellProvider builds each layer's cell
+     * @param seed the initialisation seed
+     * @param kernels the kernels to compute with
+     * @return the model
+     */
     public static RnnLanguageModel create(ModelSpec spec, CellProvider cellProvider, long seed, MathKernels kernels) {
         return create(spec, cellProvider, new SoftmaxOutputProvider(), seed, kernels);
     }
@@ -172,66 +201,129 @@ public final class RnnLanguageModel {
         }
     }
 
-    /** What this model is (cell name and options, sizes), or null when built around plain cell objects. */
+    /**
+     * What this model is (cell name and options, sizes), or null when built around plain cell objects.
+     *
+     * @return the spec, or null
+     */
     public ModelSpec spec() {
         return spec;
     }
 
+    /**
+     * V, the number of tokens.
+     *
+     * @return the vocabulary size
+     */
     public int vocabSize() {
         return vocabSize;
     }
 
+    /**
+     * E, the width of an embedding row.
+     *
+     * @return the embedding size
+     */
     public int embeddingSize() {
         return embeddingSize;
     }
 
-    /** H of the top layer. */
+    /**
+     * H of the top layer.
+     *
+     * @return H
+     */
     public int hiddenSize() {
         return cells.get(cells.size() - 1).hiddenSize();
     }
 
-    /** Floats of carried state per batch row (all layers). */
+    /**
+     * Floats of carried state per batch row (all layers).
+     *
+     * @return the state width per row
+     */
     public int stateSize() {
         return stateSize;
     }
 
-    /** The first layer's cell (the only one of a one-layer model). */
+    /**
+     * The first layer's cell (the only one of a one-layer model).
+     *
+     * @return the first layer's cell
+     */
     public Cell cell() {
         return cells.get(0);
     }
 
-    /** Every layer's cell, bottom first. */
+    /**
+     * Every layer's cell, bottom first.
+     *
+     * @return the cells
+     */
     public List<Cell> cells() {
         return cells;
     }
 
+    /**
+     * The number of stacked cells.
+     *
+     * @return the layer count (≥ 1)
+     */
     public int layers() {
         return cells.size();
     }
 
+    /**
+     * The dropout probability of training windows.
+     *
+     * @return p in [0, 1)
+     */
     public double dropout() {
         return dropout.probability();
     }
 
-    /** The output layer (the top layer's outputs → the next-token distribution). */
+    /**
+     * The output layer (the top layer's outputs → the next-token distribution).
+     *
+     * @return the output layer
+     */
     public OutputLayer output() {
         return output;
     }
 
+    /**
+     * Whether the output layer uses the embedding as its projection.
+     *
+     * @return true when the weights are tied
+     */
     public boolean tiedWeights() {
         return tied;
     }
 
+    /**
+     * The kernels the model computes with.
+     *
+     * @return the kernels
+     */
     public MathKernels kernels() {
         return k;
     }
 
-    /** Every trainable parameter, in a stable order. */
+    /**
+     * Every trainable parameter, in a stable order.
+     *
+     * @return the parameters
+     */
     public List<Parameter> parameters() {
         return parameters;
     }
 
-    /** The parameter called {@code name}. */
+    /**
+     * The parameter called {@code name}.
+     *
+     * @param name a parameter name such as {@code W_h} or {@code l1.W_h}
+     * @return the parameter
+     */
     public Parameter parameter(String name) {
         for (Parameter p : parameters) {
             if (p.name().equals(name)) {
@@ -241,22 +333,41 @@ public final class RnnLanguageModel {
         throw new IllegalArgumentException("no parameter '" + name + "'; parameters: " + parameters);
     }
 
-    /** The state of the dropout generator (for checkpoints). */
+    /**
+     * The state of the dropout generator (for checkpoints).
+     *
+     * @return the generator's state
+     */
     public long dropoutState() {
         return dropout.state();
     }
 
-    /** Restores the dropout generator (from a checkpoint). */
+    /**
+     * Restores the dropout generator (from a checkpoint).
+     *
+     * @param state a value returned by {@link #dropoutState()}
+     */
     public void setDropoutState(long state) {
         dropout.setState(state);
     }
 
-    /** Buffers for windows of up to {@code maxSteps} steps over {@code batch} rows. */
+    /**
+     * Buffers for windows of up to {@code maxSteps} steps over {@code batch} rows.
+     *
+     * @param batch the number of independent rows (streams)
+     * @param maxSteps the longest window it must hold
+     * @return a new workspace
+     */
     public ModelWorkspace newWorkspace(int batch, int maxSteps) {
         return new ModelWorkspace(this, batch, maxSteps);
     }
 
-    /** A zero state for {@code batch} rows. */
+    /**
+     * A zero state for {@code batch} rows.
+     *
+     * @param batch the batch rows
+     * @return a zero state [batch × stateSize]
+     */
     public float[] newState(int batch) {
         return new float[batch * stateSize];
     }
@@ -271,6 +382,7 @@ public final class RnnLanguageModel {
      * @param targets  [steps·batch] next-token ids, time-major (rows before lossFrom are ignored)
      * @param stateIn  [batch × stateSize], read only
      * @param stateOut [batch × stateSize], overwritten with the state after the window (may alias stateIn)
+     * @param ws a workspace of this model
      * @return the SUM of cross-entropies over the loss rows (nats)
      */
     public double trainWindow(ModelWorkspace ws, int steps, int lossFrom, int[] inputs, int[] targets, float[] stateIn,
@@ -312,6 +424,12 @@ public final class RnnLanguageModel {
     /**
      * Forward and loss over one window, no gradients, no dropout.
      *
+     * @param ws a workspace of this model
+     * @param steps the window length (time steps)
+     * @param inputs [steps·batch] token ids, time-major
+     * @param targets [steps·batch] next-token ids, time-major
+     * @param stateIn [batch × stateSize], the state before the window, read only
+     * @param stateOut [batch × stateSize], overwritten with the state after the window (may be {@code stateIn})
      * @return the SUM of cross-entropies over all rows of the window (nats)
      */
     public double evaluateWindow(ModelWorkspace ws, int steps, int[] inputs, int[] targets, float[] stateIn,
@@ -324,6 +442,14 @@ public final class RnnLanguageModel {
     /**
      * Forward over one window, no dropout: {@code logProbs[r]} = log p(targets[r]) for every row r of the
      * window (time-major), natural log.
+     *
+     * @param ws a workspace of this model
+     * @param steps the window length (time steps)
+     * @param inputs [steps·batch] token ids, time-major
+     * @param targets [steps·batch] next-token ids, time-major
+     * @param stateIn [batch × stateSize], the state before the window, read only
+     * @param stateOut [batch × stateSize], overwritten with the state after the window (may be {@code stateIn})
+     * @param logProbs [steps·batch], overwritten
      */
     public void targetLogProbabilities(ModelWorkspace ws, int steps, int[] inputs, int[] targets, float[] stateIn,
                                        float[] stateOut, double[] logProbs) {
@@ -332,7 +458,15 @@ public final class RnnLanguageModel {
         output.targetLogProbabilities(ws.out, steps * ws.batch, top, 0, targets, 0, logProbs, 0);
     }
 
-    /** Runs the recurrence only (no output layer, no dropout) over a window, updating the state. */
+    /**
+     * Runs the recurrence only (no output layer, no dropout) over a window, updating the state.
+     *
+     * @param ws a workspace of this model
+     * @param steps the window length (time steps)
+     * @param inputs [steps·batch] token ids, time-major
+     * @param stateIn [batch × stateSize], the state before the window, read only
+     * @param stateOut [batch × stateSize], overwritten with the state after the window (may be {@code stateIn})
+     */
     public void advance(ModelWorkspace ws, int steps, int[] inputs, float[] stateIn, float[] stateOut) {
         checkWindow(ws, steps, inputs);
         forwardLayers(ws, steps, inputs, stateIn, stateOut, false);
@@ -342,6 +476,13 @@ public final class RnnLanguageModel {
      * Feeds {@code steps} time-major tokens and writes the next-token scores of the LAST step into
      * {@code logits[batch × V]}: softmax of each row is the model's next-token distribution (see
      * {@link OutputLayer#nextTokenScores}).
+     *
+     * @param ws a workspace of this model
+     * @param steps the window length (time steps)
+     * @param inputs [steps·batch] token ids, time-major
+     * @param stateIn [batch × stateSize], the state before the window, read only
+     * @param stateOut [batch × stateSize], overwritten with the state after the window (may be {@code stateIn})
+     * @param logits [batch × V], overwritten with the last step's scores
      */
     public void logitsAfter(ModelWorkspace ws, int steps, int[] inputs, float[] stateIn, float[] stateOut, float[] logits) {
         checkWindow(ws, steps, inputs);

@@ -25,7 +25,11 @@ public final class SoftmaxOutput implements OutputLayer {
     private final Parameter bias;
     private final List<Parameter> parameters;
 
-    /** Builds the layer a spec describes (no options). */
+    /**
+     * Builds the layer a spec describes (no options).
+     *
+     * @param spec sizes, kernels, the initialisation stream and a tied embedding (or null)
+     */
     public SoftmaxOutput(OutputSpec spec) {
         this.h = spec.inputSize();
         this.vocab = spec.vocabSize();

@@ -38,21 +38,43 @@ import java.util.List;
  */
 public interface Cell {
 
-    /** Width of one input row. */
+    /**
+     * Width of one input row.
+     *
+     * @return the input width
+     */
     int inputSize();
 
-    /** Width of one output row (the hidden state h). */
+    /**
+     * Width of one output row (the hidden state h).
+     *
+     * @return the output width H
+     */
     int hiddenSize();
 
-    /** Floats of carried state per batch row (≥ {@link #hiddenSize()}). */
+    /**
+     * Floats of carried state per batch row (≥ {@link #hiddenSize()}).
+     *
+     * @return the state width per row
+     */
     default int stateSize() {
         return hiddenSize();
     }
 
-    /** The trainable parameters, with stable names (persisted in model files). */
+    /**
+     * The trainable parameters, with stable names (persisted in model files).
+     *
+     * @return the parameters
+     */
     List<Parameter> parameters();
 
-    /** Buffers for windows of up to {@code maxSteps} steps over {@code batch} rows. */
+    /**
+     * Buffers for windows of up to {@code maxSteps} steps over {@code batch} rows.
+     *
+     * @param batch the number of independent rows (streams)
+     * @param maxSteps the longest window it must hold
+     * @return a new workspace
+     */
     CellWorkspace newWorkspace(int batch, int maxSteps);
 
     /**
@@ -62,6 +84,9 @@ public interface Cell {
      * @param stateIn  [batch × stateSize], the state before step 0, read only
      * @param outputs  [steps·batch × hiddenSize], overwritten
      * @param stateOut [batch × stateSize], overwritten with the state after the last step
+     * @param batch the number of independent rows (streams)
+     * @param steps the window length (time steps)
+     * @param ws the workspace that backward reads
      */
     void forward(int batch, int steps, float[] inputs, float[] stateIn, float[] outputs, float[] stateOut,
                  CellWorkspace ws);
@@ -73,6 +98,9 @@ public interface Cell {
      * @param dStateOut ∂J/∂stateOut [batch × stateSize] or null for zero, read only
      * @param dInputs   ∂J/∂inputs [steps·batch × inputSize], overwritten (null: not computed)
      * @param dStateIn  ∂J/∂stateIn [batch × stateSize], overwritten (null: not computed)
+     * @param batch the number of independent rows (streams)
+     * @param steps the window length (time steps)
+     * @param ws the workspace of the forward pass
      */
     void backward(int batch, int steps, float[] dOutputs, float[] dStateOut, float[] dInputs, float[] dStateIn,
                   CellWorkspace ws);

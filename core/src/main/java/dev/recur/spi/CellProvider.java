@@ -9,6 +9,8 @@ public interface CellProvider extends Provider {
     /**
      * A new cell with freshly initialised parameters.
      *
+     * @param spec what to build
+     * @return a new cell
      * @throws IllegalArgumentException on unknown or invalid options (one line: option, expected, actual)
      */
     Cell create(CellSpec spec);

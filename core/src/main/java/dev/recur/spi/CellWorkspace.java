@@ -6,15 +6,25 @@ package dev.recur.spi;
  */
 public interface CellWorkspace {
 
-    /** The batch size this workspace was made for. */
+    /**
+     * The batch size this workspace was made for.
+     *
+     * @return the batch size
+     */
     int batch();
 
-    /** The longest window it can hold. */
+    /**
+     * The longest window it can hold.
+     *
+     * @return the most steps per window
+     */
     int maxSteps();
 
     /**
      * Checks that a window fits.
      *
+     * @param batch the batch of the window
+     * @param steps the window length
      * @throws IllegalArgumentException naming expected and actual sizes
      */
     default void check(int batch, int steps) {

@@ -9,7 +9,11 @@ package dev.recur.spi;
  */
 public record ClipReport(double normBefore, double normAfter, boolean clipped) {
 
-    /** Whether the gradients were finite. */
+    /**
+     * Whether the gradients were finite.
+     *
+     * @return false when a gradient was NaN or infinite
+     */
     public boolean finite() {
         return Double.isFinite(normBefore);
     }

@@ -8,6 +8,8 @@ public interface ClipperProvider extends Provider {
     /**
      * A new clipper.
      *
+     * @param options the provider's options as {@code key → value}
+     * @return a new clipper
      * @throws IllegalArgumentException on unknown or invalid options
      */
     GradientClipper create(Map<String, String> options);

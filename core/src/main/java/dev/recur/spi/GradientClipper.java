@@ -21,6 +21,11 @@ import java.util.List;
  */
 public interface GradientClipper {
 
-    /** Clips the gradients of {@code parameters} in place. */
+    /**
+     * Clips the gradients of {@code parameters} in place.
+     *
+     * @param parameters the parameters whose gradients to clip
+     * @return what it did
+     */
     ClipReport clip(List<Parameter> parameters);
 }

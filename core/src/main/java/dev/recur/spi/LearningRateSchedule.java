@@ -9,13 +9,27 @@ package dev.recur.spi;
  */
 public interface LearningRateSchedule {
 
-    /** The rate for optimizer step {@code step} (0-based). */
+    /**
+     * The rate for optimizer step {@code step} (0-based).
+     *
+     * @param step the 0-based optimizer step
+     * @return the learning rate
+     */
     double learningRate(long step);
 
-    /** Reacts to a validation loss (mean cross-entropy, nats). */
+    /**
+     * Reacts to a validation loss (mean cross-entropy, nats).
+     *
+     * @param validationLoss mean cross-entropy in nats
+     * @return what the trainer should do
+     */
     Decision afterValidation(double validationLoss);
 
-    /** The schedule's internal state, for checkpoints (empty for stateless schedules). */
+    /**
+     * The schedule's internal state, for checkpoints (empty for stateless schedules).
+     *
+     * @return the state (empty for stateless schedules)
+     */
     default java.util.Map<String, Double> state() {
         return java.util.Map.of();
     }
@@ -23,6 +37,7 @@ public interface LearningRateSchedule {
     /**
      * Restores a state returned by {@link #state()}.
      *
+     * @param state a state returned by {@link #state()}
      * @throws IllegalArgumentException when the state does not belong to this kind of schedule
      */
     default void restore(java.util.Map<String, Double> state) {
@@ -43,7 +58,12 @@ public interface LearningRateSchedule {
         public static final Decision CONTINUE = new Decision(false, false, "");
     }
 
-    /** A schedule that keeps {@code rate} and never stops (the default). */
+    /**
+     * A schedule that keeps {@code rate} and never stops (the default).
+     *
+     * @param rate the rate (finite, > 0)
+     * @return the schedule
+     */
     static LearningRateSchedule constant(double rate) {
         if (!(rate > 0) || !Double.isFinite(rate)) {
             throw new IllegalArgumentException("learning rate must be a finite number > 0, got " + rate);

@@ -31,16 +31,22 @@ public interface Optimizer {
      * Applies one update to every parameter's value from its gradient, in place.
      *
      * @param learningRate this step's rate, from the schedule (finite, ≥ 0)
+     * @param parameters the parameters to update (the same list at every step)
      * @throws IllegalArgumentException on an invalid rate or another parameter list than the bound one
      */
     void step(List<Parameter> parameters, double learningRate);
 
-    /** A deep copy of the internal state (step counter, moment buffers). */
+    /**
+     * A deep copy of the internal state (step counter, moment buffers).
+     *
+     * @return a copy of the state
+     */
     OptimizerState state();
 
     /**
      * Replaces the internal state by a copy of {@code state}.
      *
+     * @param state a state of the same kind of optimizer
      * @throws IllegalArgumentException when the state was not made by this kind of optimizer
      */
     void restore(OptimizerState state);
@@ -48,6 +54,7 @@ public interface Optimizer {
     /**
      * Checks a learning rate as {@link #step} must.
      *
+     * @param learningRate the rate to check
      * @throws IllegalArgumentException unless {@code learningRate} is finite and ≥ 0
      */
     static void checkLearningRate(double learningRate) {

@@ -10,6 +10,12 @@ import java.util.TreeMap;
  * @param scalars counters and rates such as {@code step}
  */
 public record OptimizerState(Map<String, float[]> tensors, Map<String, Double> scalars) {
+    /**
+     * Copies the buffers and scalars (sorted by name, unmodifiable).
+     *
+     * @param tensors buffers such as {@code m/W_h}; copied on construction
+     * @param scalars counters and rates such as {@code step}
+     */
     public OptimizerState {
         Map<String, float[]> copy = new TreeMap<>();
         tensors.forEach((k, v) -> copy.put(k, v.clone()));

@@ -27,6 +27,9 @@ public final class Options {
      * Validates {@code given} against the options of {@code provider}.
      *
      * @param kind "cell", "optimizer", ... used in messages
+     * @param provider the plugin's provider (declares the options and defaults)
+     * @param given the options given
+     * @return the validated options
      * @throws IllegalArgumentException on an unknown key, naming the known ones
      */
     public static Options parse(String kind, Provider provider, Map<String, String> given) {
@@ -47,12 +50,21 @@ public final class Options {
         return new Options(owner, Collections.unmodifiableMap(values));
     }
 
-    /** Every option with its effective value, in declaration order (what model files store). */
+    /**
+     * Every option with its effective value, in declaration order (what model files store).
+     *
+     * @return the effective options
+     */
     public Map<String, String> asMap() {
         return values;
     }
 
-    /** The raw value of a declared option. */
+    /**
+     * The raw value of a declared option.
+     *
+     * @param key the option's name
+     * @return the value
+     */
     public String string(String key) {
         String v = values.get(key);
         if (v == null) {
@@ -61,7 +73,12 @@ public final class Options {
         return v;
     }
 
-    /** The value as a finite double. */
+    /**
+     * The value as a finite double.
+     *
+     * @param key the option's name
+     * @return the value
+     */
     public double number(String key) {
         String v = string(key);
         try {
@@ -75,7 +92,15 @@ public final class Options {
         throw invalid(key, "a finite number", v);
     }
 
-    /** The value as a double in the interval (lo, hi] or [lo, hi] depending on {@code loInclusive}. */
+    /**
+     * The value as a double in the interval (lo, hi] or [lo, hi] depending on {@code loInclusive}.
+     *
+     * @param key the option's name
+     * @param lo the lower bound
+     * @param loInclusive whether the lower bound itself is allowed
+     * @param hi the upper bound (inclusive)
+     * @return the value
+     */
     public double number(String key, double lo, boolean loInclusive, double hi) {
         double d = number(key);
         boolean ok = (loInclusive ? d >= lo : d > lo) && d <= hi;
@@ -88,7 +113,14 @@ public final class Options {
         return d;
     }
 
-    /** The value as an int in [lo, hi]. */
+    /**
+     * The value as an int in [lo, hi].
+     *
+     * @param key the option's name
+     * @param lo the lower bound (inclusive)
+     * @param hi the upper bound (inclusive)
+     * @return the value
+     */
     public int integer(String key, int lo, int hi) {
         String v = string(key);
         try {
@@ -102,7 +134,12 @@ public final class Options {
         throw invalid(key, "an integer in [" + lo + ", " + hi + "]", v);
     }
 
-    /** The value as a boolean ({@code true} / {@code false}). */
+    /**
+     * The value as a boolean ({@code true} / {@code false}).
+     *
+     * @param key the option's name
+     * @return the value
+     */
     public boolean bool(String key) {
         String v = string(key).toLowerCase(Locale.ROOT);
         return switch (v) {
@@ -112,7 +149,13 @@ public final class Options {
         };
     }
 
-    /** The value, which must be one of {@code allowed}. */
+    /**
+     * The value, which must be one of {@code allowed}.
+     *
+     * @param key the option's name
+     * @param allowed the allowed values
+     * @return the value
+     */
     public String choice(String key, List<String> allowed) {
         String v = string(key).toLowerCase(Locale.ROOT);
         if (!allowed.contains(v)) {
@@ -121,7 +164,14 @@ public final class Options {
         return v;
     }
 
-    /** An error for option {@code key}: "option 'lr' of optimizer 'sgd' must be X, got 'Y'". */
+    /**
+     * An error for option {@code key}: "option 'lr' of optimizer 'sgd' must be X, got 'Y'".
+     *
+     * @param key the option's name
+     * @param expected what was expected
+     * @param actual what was given
+     * @return the exception to throw
+     */
     public IllegalArgumentException invalid(String key, String expected, String actual) {
         return new IllegalArgumentException(
                 "option '" + key + "' of " + owner + " must be " + expected + ", got '" + actual + "'");

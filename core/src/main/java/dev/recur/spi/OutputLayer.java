@@ -31,19 +31,34 @@ import java.util.List;
  */
 public interface OutputLayer {
 
-    /** Width of one input row (the top layer's hidden size). */
+    /**
+     * Width of one input row (the top layer's hidden size).
+     *
+     * @return the input width
+     */
     int inputSize();
 
-    /** Number of tokens the distribution is over. */
+    /**
+     * Number of tokens the distribution is over.
+     *
+     * @return V
+     */
     int vocabSize();
 
     /**
      * The parameters this layer owns, with stable names (persisted in model files). A tied embedding is not
      * among them: the model owns it.
+     *
+     * @return the parameters
      */
     List<Parameter> parameters();
 
-    /** Buffers for up to {@code maxRows} rows per call. */
+    /**
+     * Buffers for up to {@code maxRows} rows per call.
+     *
+     * @param maxRows the most rows one call may pass
+     * @return a new workspace
+     */
     OutputWorkspace newWorkspace(int maxRows);
 
     /**
@@ -51,15 +66,43 @@ public interface OutputLayer {
      *
      * @param gradScale the gradient computed is that of {@code gradScale · loss} (for a mean: 1/rows)
      * @param dInput    ∂(gradScale·loss)/∂input [rows × inputSize] from {@code dOff}, overwritten
+     * @param ws a workspace of this layer
+     * @param rows the number of rows
+     * @param input the rows of input [rows × inputSize]
+     * @param inOff index of the first input element
+     * @param targets the target token ids, one per row
+     * @param tOff index of the first row's target
+     * @param dOff index of dInput's first element
      * @return the SUM over the rows of −log p(target), in nats
      */
     double lossAndGradient(OutputWorkspace ws, int rows, float[] input, int inOff, int[] targets, int tOff,
                            float gradScale, float[] dInput, int dOff);
 
-    /** The SUM over the rows of −log p(target), in nats; no gradients. */
+    /**
+     * The SUM over the rows of −log p(target), in nats; no gradients.
+     *
+     * @param ws a workspace of this layer
+     * @param rows the number of rows
+     * @param input the rows of input [rows × inputSize]
+     * @param inOff index of the first input element
+     * @param targets the target token ids, one per row
+     * @param tOff index of the first row's target
+     * @return the summed cross-entropy in nats
+     */
     double loss(OutputWorkspace ws, int rows, float[] input, int inOff, int[] targets, int tOff);
 
-    /** out[outOff + r] = log p(targets[tOff + r] | input row r), natural log, for each of the rows. */
+    /**
+     * out[outOff + r] = log p(targets[tOff + r] | input row r), natural log, for each of the rows.
+     *
+     * @param ws a workspace of this layer
+     * @param rows the number of rows
+     * @param input the rows of input [rows × inputSize]
+     * @param inOff index of the first input element
+     * @param targets the target token ids, one per row
+     * @param tOff index of the first row's target
+     * @param out the array for the log-probabilities
+     * @param outOff index of the first row's result
+     */
     void targetLogProbabilities(OutputWorkspace ws, int rows, float[] input, int inOff, int[] targets, int tOff,
                                 double[] out, int outOff);
 
@@ -67,6 +110,13 @@ public interface OutputLayer {
      * The next-token distribution of each row as scores [rows × vocabSize] from {@code outOff}: the
      * distribution is softmax(scores) — logits, or log-probabilities, or anything that differs from the
      * log-probabilities by a constant per row. What samplers and beam search read.
+     *
+     * @param ws a workspace of this layer
+     * @param rows the number of rows
+     * @param input the rows of input [rows × inputSize]
+     * @param inOff index of the first input element
+     * @param out the array for the scores [rows × vocabSize]
+     * @param outOff index of the first score
      */
     void nextTokenScores(OutputWorkspace ws, int rows, float[] input, int inOff, float[] out, int outOff);
 }

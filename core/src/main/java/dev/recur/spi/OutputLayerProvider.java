@@ -11,6 +11,8 @@ public interface OutputLayerProvider extends Provider {
     /**
      * A new output layer with freshly initialised parameters.
      *
+     * @param spec what to build
+     * @return a new output layer
      * @throws IllegalArgumentException on unknown or invalid options, or a tied embedding this kind of layer
      *                                  cannot use (one line: what, expected, actual)
      */
@@ -20,6 +22,11 @@ public interface OutputLayerProvider extends Provider {
      * How many floats the parameters of such a layer hold, without building it: model-file readers compare it
      * with what a file holds BEFORE they allocate anything.
      *
+     * @param inputSize the input width H
+     * @param vocabSize V
+     * @param tied whether the layer would use a tied embedding (not counted)
+     * @param options the provider's options as {@code key → value}
+     * @return the number of floats in its parameters
      * @throws IllegalArgumentException on invalid options
      */
     long parameterCount(int inputSize, int vocabSize, boolean tied, Map<String, String> options);

@@ -6,12 +6,17 @@ package dev.recur.spi;
  */
 public interface OutputWorkspace {
 
-    /** The most rows one call may pass. */
+    /**
+     * The most rows one call may pass.
+     *
+     * @return the most rows
+     */
     int maxRows();
 
     /**
      * Checks that a call fits.
      *
+     * @param rows the rows of the call
      * @throws IllegalArgumentException naming expected and actual sizes
      */
     default void check(int rows) {

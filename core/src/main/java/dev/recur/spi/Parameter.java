@@ -18,7 +18,12 @@ public final class Parameter {
     private final float[] value;
     private final float[] grad;
 
-    /** A zero-initialised parameter of the given shape. */
+    /**
+     * A zero-initialised parameter of the given shape.
+     *
+     * @param name the stable name
+     * @param shape every dimension, each > 0
+     */
     public Parameter(String name, int... shape) {
         this.name = Objects.requireNonNull(name, "name");
         this.shape = shape.clone();
@@ -47,41 +52,73 @@ public final class Parameter {
     /**
      * A view of this parameter under another name, sharing its value and gradient arrays (how a model
      * prefixes the parameters of its upper layers, e.g. {@code l1.W_h}).
+     *
+     * @param newName the view's name
+     * @return the view
      */
     public Parameter withName(String newName) {
         return new Parameter(Objects.requireNonNull(newName, "name"), shape, value, grad);
     }
 
+    /**
+     * The stable name, persisted in model files.
+     *
+     * @return the name
+     */
     public String name() {
         return name;
     }
 
-    /** A copy of the shape. */
+    /**
+     * A copy of the shape.
+     *
+     * @return the shape
+     */
     public int[] shape() {
         return shape.clone();
     }
 
-    /** Number of rows (first dimension). */
+    /**
+     * Number of rows (first dimension).
+     *
+     * @return the first dimension
+     */
     public int rows() {
         return shape[0];
     }
 
-    /** Number of columns (product of the remaining dimensions; 1 for a vector). */
+    /**
+     * Number of columns (product of the remaining dimensions; 1 for a vector).
+     *
+     * @return the product of the other dimensions
+     */
     public int cols() {
         return value.length / shape[0];
     }
 
-    /** Number of elements. */
+    /**
+     * Number of elements.
+     *
+     * @return the element count
+     */
     public int size() {
         return value.length;
     }
 
-    /** The values, owned by the parameter and updated in place. */
+    /**
+     * The values, owned by the parameter and updated in place.
+     *
+     * @return the values
+     */
     public float[] value() {
         return value;
     }
 
-    /** The gradient accumulator. */
+    /**
+     * The gradient accumulator.
+     *
+     * @return the gradient
+     */
     public float[] grad() {
         return grad;
     }

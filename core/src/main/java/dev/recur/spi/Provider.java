@@ -12,12 +12,24 @@ import java.util.List;
  */
 public interface Provider {
 
-    /** The stable lowercase-kebab name, for example {@code elman} or {@code global-norm}. */
+    /**
+     * The stable lowercase-kebab name, for example {@code elman} or {@code global-norm}.
+     *
+     * @return the name
+     */
     String name();
 
-    /** One line saying what the plugin does. */
+    /**
+     * One line saying what the plugin does.
+     *
+     * @return the description
+     */
     String description();
 
-    /** The options the plugin accepts, with their defaults. Unknown options are rejected. */
+    /**
+     * The options the plugin accepts, with their defaults. Unknown options are rejected.
+     *
+     * @return the declared options
+     */
     List<OptionSpec> options();
 }

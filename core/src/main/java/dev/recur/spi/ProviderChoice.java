@@ -12,6 +12,12 @@ import java.util.TreeMap;
  * @param options the options as given (the provider validates them and fills in defaults)
  */
 public record ProviderChoice(String name, Map<String, String> options) {
+    /**
+     * Validates the name (lowercase-kebab) and copies the options (sorted, unmodifiable).
+     *
+     * @param name the provider's lowercase-kebab name
+     * @param options the options as given (the provider validates them and fills in defaults)
+     */
     public ProviderChoice {
         Objects.requireNonNull(name, "name");
         if (!ProviderRegistry.VALID_NAME.matcher(name).matches()) {
@@ -21,7 +27,12 @@ public record ProviderChoice(String name, Map<String, String> options) {
         options = java.util.Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(options, "options")));
     }
 
-    /** The provider {@code name} with its default options. */
+    /**
+     * The provider {@code name} with its default options.
+     *
+     * @param name the provider's name
+     * @return the choice
+     */
     public static ProviderChoice of(String name) {
         return new ProviderChoice(name, Map.of());
     }
@@ -30,6 +41,9 @@ public record ProviderChoice(String name, Map<String, String> options) {
      * The same choice with every option the provider declares, at its effective value (what files store, so
      * that a later change of a default does not change a saved run).
      *
+     * @param provider the provider the choice names
+     * @param kind the plugin kind in messages ("cell", "optimizer", …)
+     * @return the resolved choice
      * @throws IllegalArgumentException on an unknown option, naming the known ones
      */
     public ProviderChoice resolved(Provider provider, String kind) {

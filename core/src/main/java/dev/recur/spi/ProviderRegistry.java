@@ -32,7 +32,15 @@ public final class ProviderRegistry<P extends Provider> {
         this.byName = Collections.unmodifiableMap(byName);
     }
 
-    /** Loads every provider of {@code type} visible to {@code loader}. */
+    /**
+     * Loads every provider of {@code type} visible to {@code loader}.
+     *
+     * @param <P> the provider interface
+     * @param kind the plugin kind in messages ("cell", "optimizer", …)
+     * @param type the provider interface
+     * @param loader the class loader that sees the provider jars
+     * @return the registry
+     */
     public static <P extends Provider> ProviderRegistry<P> load(String kind, Class<P> type, ClassLoader loader) {
         List<P> found = new ArrayList<>();
         try {
@@ -45,13 +53,27 @@ public final class ProviderRegistry<P extends Provider> {
         return of(kind, found);
     }
 
-    /** Loads every provider of {@code type} visible to the thread context class loader. */
+    /**
+     * Loads every provider of {@code type} visible to the thread context class loader.
+     *
+     * @param <P> the provider interface
+     * @param kind the plugin kind in messages ("cell", "optimizer", …)
+     * @param type the provider interface
+     * @return the registry
+     */
     public static <P extends Provider> ProviderRegistry<P> load(String kind, Class<P> type) {
         ClassLoader cl = Thread.currentThread().getContextClassLoader();
         return load(kind, type, cl != null ? cl : type.getClassLoader());
     }
 
-    /** A registry over explicit providers (tests, embedding), with the same validation as {@link #load}. */
+    /**
+     * A registry over explicit providers (tests, embedding), with the same validation as {@link #load}.
+     *
+     * @param <P> the provider interface
+     * @param kind the plugin kind in messages ("cell", "optimizer", …)
+     * @param providers the providers
+     * @return the registry
+     */
     public static <P extends Provider> ProviderRegistry<P> of(String kind, List<? extends P> providers) {
         Map<String, P> map = new TreeMap<>();
         for (P p : providers) {
@@ -69,7 +91,11 @@ public final class ProviderRegistry<P extends Provider> {
         return new ProviderRegistry<>(kind, map);
     }
 
-    /** "cell", "optimizer", ... */
+    /**
+     * "cell", "optimizer", ...
+     *
+     * @return the kind
+     */
     public String kind() {
         return kind;
     }
@@ -77,6 +103,8 @@ public final class ProviderRegistry<P extends Provider> {
     /**
      * The provider called {@code name}.
      *
+     * @param name the provider's name
+     * @return the provider
      * @throws UnknownProviderException listing the available names
      */
     public P get(String name) {
@@ -87,17 +115,30 @@ public final class ProviderRegistry<P extends Provider> {
         return p;
     }
 
-    /** Whether a provider is called {@code name}. */
+    /**
+     * Whether a provider is called {@code name}.
+     *
+     * @param name the provider's name
+     * @return whether it is registered
+     */
     public boolean contains(String name) {
         return byName.containsKey(name);
     }
 
-    /** The names, sorted. */
+    /**
+     * The names, sorted.
+     *
+     * @return the names
+     */
     public List<String> names() {
         return List.copyOf(byName.keySet());
     }
 
-    /** The providers, sorted by name. */
+    /**
+     * The providers, sorted by name.
+     *
+     * @return the providers
+     */
     public List<P> providers() {
         return List.copyOf(byName.values());
     }

@@ -21,6 +21,16 @@ public record Providers(ProviderRegistry<CellProvider> cells, ProviderRegistry<O
                         ProviderRegistry<OptimizerProvider> optimizers, ProviderRegistry<ClipperProvider> clippers,
                         ProviderRegistry<ScheduleProvider> schedules, ProviderRegistry<SamplerProvider> samplers) {
 
+    /**
+     * Requires every registry.
+     *
+     * @param cells {@link CellProvider}s
+     * @param outputs {@link OutputLayerProvider}s
+     * @param optimizers {@link OptimizerProvider}s
+     * @param clippers {@link ClipperProvider}s
+     * @param schedules {@link ScheduleProvider}s
+     * @param samplers {@link SamplerProvider}s
+     */
     public Providers {
         Objects.requireNonNull(cells, "cells");
         Objects.requireNonNull(outputs, "outputs");
@@ -30,7 +40,12 @@ public record Providers(ProviderRegistry<CellProvider> cells, ProviderRegistry<O
         Objects.requireNonNull(samplers, "samplers");
     }
 
-    /** Every provider visible to {@code loader}, found with {@link java.util.ServiceLoader} (the one discovery). */
+    /**
+     * Every provider visible to {@code loader}, found with {@link java.util.ServiceLoader} (the one discovery).
+     *
+     * @param loader the class loader that sees the provider jars
+     * @return the providers found
+     */
     public static Providers load(ClassLoader loader) {
         return new Providers(ProviderRegistry.load("cell", CellProvider.class, loader),
                 ProviderRegistry.load("output", OutputLayerProvider.class, loader),
@@ -40,12 +55,20 @@ public record Providers(ProviderRegistry<CellProvider> cells, ProviderRegistry<O
                 ProviderRegistry.load("sampler", SamplerProvider.class, loader));
     }
 
-    /** Every provider visible to the class loader that loaded recur-core. */
+    /**
+     * Every provider visible to the class loader that loaded recur-core.
+     *
+     * @return the providers found
+     */
     public static Providers load() {
         return load(Providers.class.getClassLoader());
     }
 
-    /** Every kind with its providers, sorted by name: cells, outputs, optimizers, clippers, schedules, samplers. */
+    /**
+     * Every kind with its providers, sorted by name: cells, outputs, optimizers, clippers, schedules, samplers.
+     *
+     * @return kind → providers
+     */
     public Map<String, List<? extends Provider>> byKind() {
         Map<String, List<? extends Provider>> m = new LinkedHashMap<>();
         m.put("cells", cells.providers());

@@ -21,6 +21,9 @@ public interface Sampler {
 
     /**
      * @param logits unnormalised scores, {@code logits[off .. off+vocab)}
+     * @param off index of the first score
+     * @param vocab the number of scores (the vocabulary size)
+     * @param random the only source of randomness
      * @return a token id in [0, vocab)
      */
     int sample(float[] logits, int off, int vocab, RandomGenerator random);

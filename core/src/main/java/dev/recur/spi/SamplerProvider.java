@@ -8,6 +8,8 @@ public interface SamplerProvider extends Provider {
     /**
      * A new sampler.
      *
+     * @param options the provider's options as {@code key → value}
+     * @return a new sampler
      * @throws IllegalArgumentException on unknown or invalid options
      */
     Sampler create(Map<String, String> options);

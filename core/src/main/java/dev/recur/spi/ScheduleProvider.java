@@ -8,6 +8,9 @@ public interface ScheduleProvider extends Provider {
     /**
      * A new schedule starting from {@code baseRate}.
      *
+     * @param baseRate the run's base learning rate
+     * @param options the provider's options as {@code key → value}
+     * @return a new schedule
      * @throws IllegalArgumentException on unknown or invalid options
      */
     LearningRateSchedule create(double baseRate, Map<String, String> options);

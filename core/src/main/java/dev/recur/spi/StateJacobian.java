@@ -13,6 +13,11 @@ public interface StateJacobian {
      * (a vector–Jacobian product: it maps ∂J/∂state(t) to ∂J/∂state(t−1)). {@code out} may not alias v.
      *
      * @param t step within the last forward window, 0-based (t = 0 maps to the state before the window)
+     * @param ws the workspace of the forward pass
+     * @param row the batch row
+     * @param count how many vectors are stacked in {@code v}
+     * @param v the vectors ∂L/∂state(t), one after another
+     * @param out the array for ∂L/∂state(t−1) (overwritten)
      */
     void backStep(CellWorkspace ws, int t, int row, int count, float[] v, float[] out);
 }

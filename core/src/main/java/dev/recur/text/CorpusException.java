@@ -4,10 +4,21 @@ package dev.recur.text;
 public final class CorpusException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A corpus error with a one-line message.
+     *
+     * @param message what is wrong, naming the corpus
+     */
     public CorpusException(String message) {
         super(message);
     }
 
+    /**
+     * A corpus error with a one-line message and its cause.
+     *
+     * @param message what is wrong, naming the corpus
+     * @param cause the underlying error
+     */
     public CorpusException(String message, Throwable cause) {
         super(message, cause);
     }

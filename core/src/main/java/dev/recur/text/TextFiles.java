@@ -21,6 +21,8 @@ public final class TextFiles {
     /**
      * Reads a whole file as UTF-8, dropping a leading byte-order mark.
      *
+     * @param file the file
+     * @return the text
      * @throws CorpusException when the file is missing, a directory, unreadable or not valid UTF-8
      */
     public static String readUtf8(Path file) {
@@ -38,7 +40,13 @@ public final class TextFiles {
         return decodeUtf8(bytes, file.toString());
     }
 
-    /** Reads a stream fully as UTF-8 (a classpath resource, for example). */
+    /**
+     * Reads a stream fully as UTF-8 (a classpath resource, for example).
+     *
+     * @param in the stream (read to the end, not closed)
+     * @param name its name for messages
+     * @return the text
+     */
     public static String readUtf8(InputStream in, String name) {
         try (in) {
             return decodeUtf8(in.readAllBytes(), name);
@@ -51,6 +59,8 @@ public final class TextFiles {
      * Decodes UTF-8 strictly.
      *
      * @param name what to call the source in errors
+     * @param bytes the bytes
+     * @return the text
      * @throws CorpusException naming the offset of the first invalid byte
      */
     public static String decodeUtf8(byte[] bytes, String name) {

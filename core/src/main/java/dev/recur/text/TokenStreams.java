@@ -21,6 +21,10 @@ public final class TokenStreams {
      * Cuts {@code tokens} into {@code batch} streams of at least {@code minLength} tokens each.
      *
      * @param what what to call the corpus in errors ("training corpus")
+     * @param tokens the token ids
+     * @param batch the number of streams
+     * @param minLength the fewest tokens each stream must have
+     * @return the streams
      * @throws CorpusException when the corpus is empty or too short
      */
     public static TokenStreams of(int[] tokens, int batch, int minLength, String what) {
@@ -43,16 +47,31 @@ public final class TokenStreams {
         return new TokenStreams(data, batch, length);
     }
 
+    /**
+     * The number of streams.
+     *
+     * @return the batch size
+     */
     public int batch() {
         return batch;
     }
 
-    /** Tokens per stream. */
+    /**
+     * Tokens per stream.
+     *
+     * @return the tokens per stream
+     */
     public int length() {
         return length;
     }
 
-    /** Token at {@code position} of stream {@code b}. */
+    /**
+     * Token at {@code position} of stream {@code b}.
+     *
+     * @param b the stream
+     * @param position the position within it
+     * @return the token id
+     */
     public int at(int b, int position) {
         return data[b * length + position];
     }
@@ -60,6 +79,10 @@ public final class TokenStreams {
     /**
      * Copies positions [start, start+steps) of every stream into {@code out} time-major
      * ({@code out[t·batch + b]}).
+     *
+     * @param start the first position
+     * @param steps the window length
+     * @param out [steps·batch], overwritten time-major
      */
     public void window(int start, int steps, int[] out) {
         if (start < 0 || start + steps > length) {

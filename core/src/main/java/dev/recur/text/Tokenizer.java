@@ -8,18 +8,46 @@ package dev.recur.text;
  */
 public interface Tokenizer {
 
-    /** {@code word} or {@code char}. */
+    /**
+     * {@code word} or {@code char}.
+     *
+     * @return {@code word} or {@code char}
+     */
     String level();
 
-    /** The vocabulary of a training text. */
+    /**
+     * The vocabulary of a training text.
+     *
+     * @param trainingText the training text
+     * @return the vocabulary
+     */
     Vocabulary buildVocabulary(String trainingText);
 
-    /** The ids of {@code text}; unknown tokens become {@code <unk>}. */
+    /**
+     * The ids of {@code text}; unknown tokens become {@code <unk>}.
+     *
+     * @param text the text to encode
+     * @param vocabulary the vocabulary
+     * @return the ids
+     */
     int[] encode(String text, Vocabulary vocabulary);
 
-    /** Text for a sequence of ids (word level: words joined by spaces, {@code <eos>} as a line end). */
+    /**
+     * Text for a sequence of ids (word level: words joined by spaces, {@code <eos>} as a line end).
+     *
+     * @param ids the ids to decode
+     * @param vocabulary the vocabulary
+     * @return the text
+     */
     String decode(int[] ids, Vocabulary vocabulary);
 
-    /** The text of one generated token, as it should be appended to output already produced. */
+    /**
+     * The text of one generated token, as it should be appended to output already produced.
+     *
+     * @param id the token to print
+     * @param previousId the token printed before it (word level: decides the space), or -1
+     * @param vocabulary the vocabulary
+     * @return the text of the token as it continues the output
+     */
     String piece(int id, int previousId, Vocabulary vocabulary);
 }

@@ -12,6 +12,10 @@ public final class Tokenizers {
     public static final List<String> LEVELS = List.of("word", "char");
 
     /**
+     * @param level {@code word} or {@code char}
+     * @param minCount word level: rarer words become {@code <unk>}
+     * @param maxVocabulary word level: the most tokens kept (0: no limit)
+     * @return the tokenizer
      * @throws IllegalArgumentException on an unknown level
      */
     public static Tokenizer of(String level, int minCount, int maxVocabulary) {

@@ -42,38 +42,69 @@ public final class Vocabulary {
         this.eosId = m.getOrDefault(EOS, -1);
     }
 
-    /** Number of tokens. */
+    /**
+     * Number of tokens.
+     *
+     * @return V
+     */
     public int size() {
         return tokens.size();
     }
 
-    /** The token with id {@code id}. */
+    /**
+     * The token with id {@code id}.
+     *
+     * @param id a token id
+     * @return the token
+     */
     public String token(int id) {
         return tokens.get(id);
     }
 
-    /** The id of {@code token}, or the id of {@code <unk>}. */
+    /**
+     * The id of {@code token}, or the id of {@code <unk>}.
+     *
+     * @param token a token of the vocabulary
+     * @return its id
+     */
     public int id(String token) {
         Integer i = ids.get(token);
         return i == null ? unkId : i;
     }
 
-    /** Whether {@code token} is in the vocabulary. */
+    /**
+     * Whether {@code token} is in the vocabulary.
+     *
+     * @param token a token
+     * @return whether it is in the vocabulary
+     */
     public boolean contains(String token) {
         return ids.containsKey(token);
     }
 
-    /** The id of {@code <unk>}. */
+    /**
+     * The id of {@code <unk>}.
+     *
+     * @return the id of {@code <unk>}, or -1
+     */
     public int unkId() {
         return unkId;
     }
 
-    /** The id of {@code <eos>}, or −1 (character level). */
+    /**
+     * The id of {@code <eos>}, or −1 (character level).
+     *
+     * @return the id of {@code <eos>}, or -1
+     */
     public int eosId() {
         return eosId;
     }
 
-    /** The tokens in id order. */
+    /**
+     * The tokens in id order.
+     *
+     * @return the tokens in id order
+     */
     public List<String> tokens() {
         return tokens;
     }

@@ -38,10 +38,20 @@ public final class WordTokenizer implements Tokenizer {
         this(1, 0);
     }
 
+    /**
+     * Words seen fewer times become {@code <unk>}.
+     *
+     * @return the minimum count
+     */
     public int minCount() {
         return minCount;
     }
 
+    /**
+     * The most tokens the vocabulary keeps.
+     *
+     * @return the cap, or 0 for none
+     */
     public int maxVocabulary() {
         return maxVocabulary;
     }

@@ -24,6 +24,16 @@ import java.util.TreeMap;
  */
 public record Checkpoint(LanguageModel model, RunSpec spec, dev.recur.spi.OptimizerState optimizerState,
                          Map<String, Double> scheduleState, long dropoutState, TrainerState trainer) {
+    /**
+     * Validates the components: the run must have its base rate and describe the model.
+     *
+     * @param model the model, with the weights after {@code trainer.step()} steps
+     * @param spec the run, its options resolved and its learning rate present
+     * @param optimizerState the optimizer's state
+     * @param scheduleState the schedule's state ({@link dev.recur.spi.LearningRateSchedule#state()})
+     * @param dropoutState the state of the model's dropout generator
+     * @param trainer where the trainer stands
+     */
     public Checkpoint {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(spec, "spec");
@@ -40,7 +50,11 @@ public record Checkpoint(LanguageModel model, RunSpec spec, dev.recur.spi.Optimi
         }
     }
 
-    /** The base learning rate of the run. */
+    /**
+     * The base learning rate of the run.
+     *
+     * @return the base rate
+     */
     public double learningRate() {
         return spec.learningRate().getAsDouble();
     }
@@ -50,6 +64,8 @@ public record Checkpoint(LanguageModel model, RunSpec spec, dev.recur.spi.Optimi
      * checkpoint cadence. Everything else that shapes the run (batch, window, validation, seed) must stay
      * as it was, or the continuation would not be exact.
      *
+     * @param limits the continued run's settings: only epochs, time, steps and log/checkpoint cadence may differ
+     * @return a checkpoint whose continued run has those limits
      * @throws IllegalArgumentException naming the first setting that differs
      */
     public Checkpoint withLimits(TrainerConfig limits) {

@@ -22,7 +22,11 @@ public record StepReport(int epoch, long step, long totalSteps, double loss, dou
                          double clipRate, double tokensPerSecond, long tokens, Duration elapsed,
                          java.util.Map<String, Double> gradientNorms) {
 
-    /** exp(loss). */
+    /**
+     * exp(loss).
+     *
+     * @return exp(loss)
+     */
     public double perplexity() {
         return Math.exp(loss);
     }

@@ -46,6 +46,15 @@ public final class Trainer {
     private final TrainerConfig config;
     private final List<TrainingListener> listeners = new ArrayList<>();
 
+    /**
+     * A trainer of {@code model}.
+     *
+     * @param model the model to train (its weights change in place)
+     * @param optimizer the update rule
+     * @param clipper the gradient clipper, applied before every step
+     * @param schedule the owner of the learning rate: asked for each step's rate, told every validation
+     * @param config batch, window, limits, cadence and seed
+     */
     public Trainer(RnnLanguageModel model, Optimizer optimizer, GradientClipper clipper,
                    LearningRateSchedule schedule, TrainerConfig config) {
         this.model = Objects.requireNonNull(model, "model");
@@ -63,12 +72,22 @@ public final class Trainer {
         return this;
     }
 
-    /** Adds a listener; returns this. */
+    /**
+     * Adds a listener; returns this.
+     *
+     * @param listener the listener to add
+     * @return this trainer
+     */
     public Trainer addListener(TrainingListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
         return this;
     }
 
+    /**
+     * How this trainer runs.
+     *
+     * @return its configuration
+     */
     public TrainerConfig config() {
         return config;
     }
@@ -76,6 +95,9 @@ public final class Trainer {
     /**
      * Trains on {@code train}, validating on {@code valid} (may be null: no validation, no rollback).
      *
+     * @param train the training token ids
+     * @param valid the validation token ids, or null for no validation
+     * @return how the run ended
      * @throws dev.recur.text.CorpusException  when the training corpus is shorter than one window per stream
      * @throws TrainingDivergedException       after {@code maxBadSteps} consecutive non-finite steps
      */
@@ -87,6 +109,11 @@ public final class Trainer {
      * Trains, continuing from {@code resume} when it is not null: the model's weights and the optimizer's
      * state must already be those of the checkpoint; the run then continues exactly where the checkpoint
      * was taken (same data position, carried state, counters and best weights).
+     *
+     * @param train the training token ids
+     * @param valid the validation token ids, or null for no validation
+     * @param resume where to continue from (null: from the start)
+     * @return how the run ended
      */
     public TrainingResult train(int[] train, int[] valid, TrainerState resume) {
         final int batch = config.batchSize();

@@ -54,40 +54,83 @@ public final class TrainerState {
         return c;
     }
 
+    /**
+     * The epoch in progress.
+     *
+     * @return the 1-based epoch
+     */
     public int epoch() {
         return epoch;
     }
 
+    /**
+     * Where the next window starts within the epoch.
+     *
+     * @return the position in steps per stream
+     */
     public long position() {
         return position;
     }
 
+    /**
+     * Optimizer steps taken.
+     *
+     * @return the step count
+     */
     public long step() {
         return step;
     }
 
+    /**
+     * Steps skipped for a non-finite loss or gradient.
+     *
+     * @return the skipped step count
+     */
     public long skipped() {
         return skipped;
     }
 
+    /**
+     * Training tokens processed.
+     *
+     * @return the token count
+     */
     public long tokens() {
         return tokens;
     }
 
+    /**
+     * Steps since the last validation.
+     *
+     * @return the step count
+     */
     public long sinceValidation() {
         return sinceValidation;
     }
 
-    /** A copy of the carried hidden state. */
+    /**
+     * A copy of the carried hidden state.
+     *
+     * @return a copy of the state
+     */
     public float[] carried() {
         return carried.clone();
     }
 
+    /**
+     * The best validation loss so far.
+     *
+     * @return mean cross-entropy in nats, or NaN when there was none
+     */
     public double bestLoss() {
         return bestLoss;
     }
 
-    /** A copy of the best weights, or null. */
+    /**
+     * A copy of the best weights, or null.
+     *
+     * @return a copy, or null
+     */
     public float[][] bestWeights() {
         return bestWeights == null ? null : deepCopy(bestWeights);
     }

@@ -6,19 +6,38 @@ package dev.recur.train;
  */
 public interface TrainingListener {
 
-    /** Training is about to start. */
+    /**
+     * Training is about to start.
+     *
+     * @param totalSteps the steps the run will take at most
+     * @param seed the run's seed
+     */
     default void onStart(long totalSteps, long seed) {
     }
 
-    /** Every {@code logEvery} steps. */
+    /**
+     * Every {@code logEvery} steps.
+     *
+     * @param report the report
+     */
     default void onStep(StepReport report) {
     }
 
-    /** After every validation. */
+    /**
+     * After every validation.
+     *
+     * @param report the report
+     */
     default void onValidation(ValidationReport report) {
     }
 
-    /** A step was skipped because its loss or gradient was not finite. */
+    /**
+     * A step was skipped because its loss or gradient was not finite.
+     *
+     * @param step the step that was skipped
+     * @param consecutive skipped steps in a row so far
+     * @param reason what was not finite
+     */
     default void onSkippedStep(long step, int consecutive, String reason) {
     }
 
@@ -26,11 +45,17 @@ public interface TrainingListener {
      * A checkpoint is due (every {@code checkpointEvery} steps of a {@link TrainingRun}): {@code checkpoint}
      * holds the run after {@code checkpoint.trainer().step()} steps. Save it here (for example with recur-io's
      * {@code Checkpoints.save}): training continues when this returns.
+     *
+     * @param checkpoint the run after its latest step
      */
     default void onCheckpoint(Checkpoint checkpoint) {
     }
 
-    /** Training ended normally. */
+    /**
+     * Training ended normally.
+     *
+     * @param result how the run ended
+     */
     default void onEnd(TrainingResult result) {
     }
 }

@@ -55,6 +55,12 @@ public final class TrainingRun {
      * A new run: builds the model the spec describes (initialised from the spec's seed) over {@code vocabulary},
      * and the optimizer, schedule and clipper it names.
      *
+     * @param spec the run: model, plugins by name, trainer settings, seed
+     * @param tokenizer the tokenizer the vocabulary was built with
+     * @param vocabulary the vocabulary
+     * @param providers where plugins are looked up by name
+     * @param kernels the kernels to compute with
+     * @return the run, not yet trained
      * @throws dev.recur.spi.UnknownProviderException when a named plugin is not in {@code providers}
      * @throws IllegalArgumentException               on invalid options or a vocabulary of another size than the
      *                                                spec's
@@ -89,6 +95,9 @@ public final class TrainingRun {
      * generator restored to their saved state, and the trainer at the saved data position. To change the
      * limits of the continued run (steps, time, epochs), pass {@link Checkpoint#withLimits}.
      *
+     * @param checkpoint the checkpoint to continue (its model is used as is)
+     * @param providers where plugins are looked up by name
+     * @return the run, continuing where the checkpoint stands
      * @throws dev.recur.spi.UnknownProviderException when a plugin the checkpoint names is not in {@code providers}
      * @throws IllegalArgumentException               when a saved state does not fit its plugin
      */
@@ -114,35 +123,67 @@ public final class TrainingRun {
                 model.layers(), model.dropout(), model.tieWeights(), model.output(), out.options());
     }
 
-    /** Adds a listener; returns this. */
+    /**
+     * Adds a listener; returns this.
+     *
+     * @param listener the listener to add
+     * @return this run
+     */
     public TrainingRun addListener(TrainingListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
         return this;
     }
 
-    /** The run, every option resolved and the base learning rate present. */
+    /**
+     * The run, every option resolved and the base learning rate present.
+     *
+     * @return the resolved run description
+     */
     public RunSpec spec() {
         return spec;
     }
 
-    /** The model being trained. */
+    /**
+     * The model being trained.
+     *
+     * @return the model
+     */
     public LanguageModel model() {
         return model;
     }
 
+    /**
+     * The run's optimizer.
+     *
+     * @return the optimizer
+     */
     public Optimizer optimizer() {
         return optimizer;
     }
 
+    /**
+     * The run's schedule, the owner of the learning rate.
+     *
+     * @return the schedule
+     */
     public LearningRateSchedule schedule() {
         return schedule;
     }
 
+    /**
+     * The run's gradient clipper.
+     *
+     * @return the clipper
+     */
     public GradientClipper clipper() {
         return clipper;
     }
 
-    /** Where a resumed run starts (null for a new run). */
+    /**
+     * Where a resumed run starts (null for a new run).
+     *
+     * @return the trainer state resumed from, or null
+     */
     public TrainerState resumedFrom() {
         return resumeFrom;
     }
@@ -151,6 +192,9 @@ public final class TrainingRun {
      * Trains on {@code train}, validating on {@code valid} (may be null), from the start or from the
      * checkpoint this run was resumed from. At the end the model holds the weights of the best validation.
      *
+     * @param train the training token ids
+     * @param valid the validation token ids, or null for no validation
+     * @return how the run ended
      * @throws dev.recur.text.CorpusException when the training text is shorter than one window per stream
      * @throws TrainingDivergedException      after too many consecutive non-finite steps
      */

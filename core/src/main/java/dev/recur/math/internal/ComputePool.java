@@ -20,6 +20,12 @@ public final class ComputePool implements AutoCloseable {
 
     /** A unit of parallel work: {@code run(part, parts)} for every part in [0, parts). */
     public interface Task {
+        /**
+         * Runs part {@code part} of {@code parts} (0-based), on a pool thread or the caller.
+         *
+         * @param part this part's index
+         * @param parts how many parts the work has
+         */
         void run(int part, int parts);
     }
 

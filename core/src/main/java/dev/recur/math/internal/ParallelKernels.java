@@ -43,12 +43,23 @@ public final class ParallelKernels implements MathKernels {
     /** From this many rows the products are packed, and a column chunk re-reads all of A. */
     private static final int MANY_ROWS = 64;
 
+    /**
+     * {@code base} split over the threads of {@code pool}.
+     *
+     * @param base the serial kernels each part runs on
+     * @param pool the threads (owned by the caller, who closes it)
+     */
     public ParallelKernels(MathKernels base, ComputePool pool) {
         this.base = base;
         this.pool = pool;
         this.softmaxTask = new SoftmaxTask();
     }
 
+    /**
+     * The pool's thread count.
+     *
+     * @return the number of threads
+     */
     public int threads() {
         return pool.threads();
     }
