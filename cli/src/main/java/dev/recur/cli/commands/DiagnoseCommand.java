@@ -24,7 +24,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import org.ejml.data.Complex_F64;
 import org.ejml.data.DMatrixRMaj;
@@ -42,7 +41,7 @@ import picocli.CommandLine.Spec;
                 + "(untruncated backpropagation), the Jacobian product ||dh(t)/dh(t-l)||, the spectral radius and "
                 + "leading eigenvalues of W_h; for identity activation the prediction ||W_h^l|| and |lambda_max|^l "
                 + "next to the measurement."})
-public final class DiagnoseCommand implements Callable<Integer> {
+public final class DiagnoseCommand extends ComputeCommand {
 
     @Spec
     CommandSpec spec;
@@ -60,24 +59,14 @@ public final class DiagnoseCommand implements Callable<Integer> {
     Path plot;
     @Option(names = "--csv", paramLabel = "OUT.csv", description = "Write every distance as CSV.")
     Path csv;
-    @Mixin
-    ThreadsOption threads;
-
-    private final Providers providers;
-    private final MathKernels defaultKernels;
 
     @Inject
     DiagnoseCommand(Providers providers, MathKernels kernels) {
-        this.providers = providers;
-        this.defaultKernels = kernels;
+        super(providers, kernels);
     }
 
     @Override
-    public Integer call() {
-        return threads.run(defaultKernels, this::run);
-    }
-
-    private int run(MathKernels kernels) {
+    int run(MathKernels kernels) {
         if (maxDistance < 1 || maxDistance > 100_000) {
             throw new UsageException("--max-distance must be in [1, 100000], got " + maxDistance);
         }

@@ -14,7 +14,6 @@ import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -23,7 +22,7 @@ import picocli.CommandLine.Spec;
 /** {@code recur eval}. */
 @Command(name = "eval", mixinStandardHelpOptions = true, showDefaultValues = true,
         description = "Perplexity of a model on a text (and bits per character at character level).")
-public final class EvalCommand implements Callable<Integer> {
+public final class EvalCommand extends ComputeCommand {
 
     @Spec
     CommandSpec spec;
@@ -35,27 +34,21 @@ public final class EvalCommand implements Callable<Integer> {
     int batch;
     @Option(names = "--bptt", defaultValue = "64", description = "Steps per window (the state is carried across).")
     int bptt;
-    @Mixin
-    ThreadsOption threads;
-
-    private final Providers providers;
-    private final MathKernels defaultKernels;
 
     @Inject
     EvalCommand(Providers providers, MathKernels kernels) {
-        this.providers = providers;
-        this.defaultKernels = kernels;
+        super(providers, kernels);
     }
 
     @Override
-    public Integer call() {
+    void validate() {
         if (batch < 1 || bptt < 1) {
             throw new UsageException("--batch and --bptt must be >= 1, got " + batch + " and " + bptt);
         }
-        return threads.run(defaultKernels, this::run);
     }
 
-    private int run(MathKernels kernels) {
+    @Override
+    int run(MathKernels kernels) {
         LanguageModel lm = ModelFiles.load(model.path(), providers, kernels);
         int[] ids = lm.tokenizer().encode(Corpora.read(corpus), lm.vocabulary());
         Evaluation e = Evaluator.evaluate(lm.network(), ids, batch, bptt, corpus.toString());

@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -27,7 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "sample", mixinStandardHelpOptions = true, showDefaultValues = true,
         description = {"Generate text: the prime is fed first, then each sampled token is fed back in.",
                 "Without --sampler: top-k if --top-k is given, top-p if --top-p is given, else temperature."})
-public final class SampleCommand implements Callable<Integer> {
+public final class SampleCommand extends ComputeCommand {
 
     @Spec
     CommandSpec spec;
@@ -51,24 +50,14 @@ public final class SampleCommand implements Callable<Integer> {
     boolean stopAtEos;
     @Mixin
     SeedOption seedOption;
-    @Mixin
-    ThreadsOption threads;
-
-    private final Providers providers;
-    private final MathKernels defaultKernels;
 
     @Inject
     SampleCommand(Providers providers, MathKernels kernels) {
-        this.providers = providers;
-        this.defaultKernels = kernels;
+        super(providers, kernels);
     }
 
     @Override
-    public Integer call() {
-        return threads.run(defaultKernels, this::run);
-    }
-
-    private int run(MathKernels kernels) {
+    int run(MathKernels kernels) {
         if (length < 0) {
             throw new UsageException("--length must be >= 0, got " + length);
         }

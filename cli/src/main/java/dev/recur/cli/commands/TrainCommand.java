@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,7 +42,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
         description = {"Train a language model on a UTF-8 text corpus, save it and print a sample.",
                 "Without --corpus it trains on the built-in Dickens novel for at most --max-time."})
-public final class TrainCommand implements Callable<Integer> {
+public final class TrainCommand extends ComputeCommand {
 
     /** Streams used for validation. */
     static final int EVAL_BATCH = 10;
@@ -122,8 +121,6 @@ public final class TrainCommand implements Callable<Integer> {
     int logEvery;
     @Mixin
     SeedOption seed;
-    @Mixin
-    ThreadsOption threads;
     @Option(names = "--out", defaultValue = "model.recur", paramLabel = "FILE", description = "Where to save the model.")
     Path out;
     @Option(names = "--checkpoint-every", defaultValue = "0", description = "Write a checkpoint every N steps (0 = never).")
@@ -137,22 +134,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--sample-length", defaultValue = "300", description = "Tokens of sample text printed at the end (0 = none).")
     int sampleLength;
 
-    private final Providers providers;
-    private final MathKernels defaultKernels;
-
     @Inject
     TrainCommand(Providers providers, MathKernels kernels) {
-        this.providers = providers;
-        this.defaultKernels = kernels;
+        super(providers, kernels);
     }
 
     @Override
-    public Integer call() {
-        validateOptions();
-        return threads.run(defaultKernels, this::run);
-    }
-
-    private int run(MathKernels kernels) {
+    int run(MathKernels kernels) {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter log = spec.commandLine().getErr();
         Checkpoint ckpt = resume == null ? null : Checkpoints.load(resume, providers, kernels);
@@ -235,14 +223,14 @@ public final class TrainCommand implements Callable<Integer> {
                 tok.level().equals("char") ? String.format(Locale.ROOT, ", %.4f bits/char", e.bitsPerToken()) : "");
     }
 
-    private void validateOptions() {
+    @Override
+    void validate() {
         if (!Tokenizers.LEVELS.contains(level)) {
             throw new UsageException("--level must be word or char, got '" + level + "'");
         }
         if (!(validFraction > 0 && validFraction < 1)) {
             throw new UsageException("--valid-fraction must be in (0, 1), got " + validFraction);
         }
-        threads.check();
         if (clip != null && !clipper.equals("global-norm")) {
             throw new UsageException("--clip sets max-norm of the global-norm clipper; with --clipper " + clipper
                     + " use --clipper-option");
