@@ -20,6 +20,8 @@ public final class GradientProbe {
     }
 
     /**
+     * Measures how the gradient of the loss at late positions of a window flows back to earlier hidden states.
+     *
      * @param tokens      the text, as ids of the model's vocabulary
      * @param maxDistance L (≥ 1)
      * @param batch       rows averaged over (streams of the text)

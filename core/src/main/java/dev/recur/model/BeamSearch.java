@@ -12,6 +12,8 @@ import java.util.Arrays;
 public final class BeamSearch {
 
     /**
+     * The best hypothesis a search found.
+     *
      * @param tokens  the continuation (ids, prime excluded)
      * @param logProb its total log-probability under the model
      * @param score   logProb / lengthPenalty

@@ -11,6 +11,11 @@ import java.util.Map;
 /** {@code softmax}: the full softmax over the vocabulary (the default output layer). */
 public final class SoftmaxOutputProvider implements OutputLayerProvider {
 
+    /** The provider, as ServiceLoader creates it. */
+    public SoftmaxOutputProvider() {
+        // stateless
+    }
+
     /** The provider's name, stored in model files. */
     public static final String NAME = "softmax";
 

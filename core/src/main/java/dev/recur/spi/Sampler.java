@@ -20,6 +20,8 @@ import java.util.random.RandomGenerator;
 public interface Sampler {
 
     /**
+     * Draws the next token.
+     *
      * @param logits unnormalised scores, {@code logits[off .. off+vocab)}
      * @param off index of the first score
      * @param vocab the number of scores (the vocabulary size)

@@ -11,6 +11,11 @@ import java.util.TreeSet;
  */
 public final class CharTokenizer implements Tokenizer {
 
+    /** A character tokenizer (no settings). */
+    public CharTokenizer() {
+        // stateless
+    }
+
     @Override
     public String level() {
         return "char";

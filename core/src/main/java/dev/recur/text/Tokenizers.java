@@ -12,6 +12,8 @@ public final class Tokenizers {
     public static final List<String> LEVELS = List.of("word", "char");
 
     /**
+     * The tokenizer of a level with its settings.
+     *
      * @param level {@code word} or {@code char}
      * @param minCount word level: rarer words become {@code <unk>}
      * @param maxVocabulary word level: the most tokens kept (0: no limit)

@@ -22,6 +22,8 @@ public final class Vocabulary {
     private final int eosId;
 
     /**
+     * A vocabulary over the given tokens.
+     *
      * @param tokens distinct tokens in id order; must contain {@link #UNK}
      */
     public Vocabulary(List<String> tokens) {

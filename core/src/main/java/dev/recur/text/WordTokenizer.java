@@ -19,6 +19,8 @@ public final class WordTokenizer implements Tokenizer {
     private final int maxVocabulary;
 
     /**
+     * A word tokenizer with a minimum count and a vocabulary cap.
+     *
      * @param minCount      words seen fewer times become {@code <unk>} (≥ 1)
      * @param maxVocabulary at most this many tokens including the two specials (0 = no limit, else ≥ 2)
      */

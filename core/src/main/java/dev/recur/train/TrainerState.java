@@ -19,6 +19,8 @@ public final class TrainerState {
     private final float[][] bestWeights;
 
     /**
+     * A snapshot of where a run stands (the arrays are copied).
+     *
      * @param epoch           the 1-based epoch in progress
      * @param position        start (in steps) of the next window within the epoch
      * @param step            optimizer steps taken
