@@ -130,7 +130,8 @@ class CliEndToEndTest {
         assertTrue(lr.err().contains("use --lr"), lr.err());
         CliRunner.Result output = CliRunner.run("train", "--corpus", corpus.toString(), "--output", "hierarchical");
         assertEquals(ExitCode.MISSING_PLUGIN.code(), output.code(), output.toString());
-        assertTrue(output.err().startsWith("recur: unknown output 'hierarchical'; available: softmax"), output.err());
+        assertTrue(output.err().startsWith("recur: unknown output 'hierarchical'; available: adaptive, class, softmax"),
+                output.err());
     }
 
     @Test
@@ -148,22 +149,60 @@ class CliEndToEndTest {
     }
 
     @Test
-    void theOutputLayerIsChosenByNameAndStoredInTheModelFile() throws Exception {
-        Path m = dir.resolve("softmax.recur");
-        CliRunner.Result r = CliRunner.run("train", "--corpus", corpus.toString(), "--level", "word", "--hidden", "8",
-                "--embedding", "8", "--bptt", "8", "--batch", "4", "--max-steps", "3", "--output", "softmax",
-                "--tie-weights", "--out", m.toString(), "--sample-length", "0");
-        assertEquals(0, r.code(), r.toString());
-        assertTrue(r.err().contains("output softmax {}"), r.err());
-        ModelFile f = ModelFiles.read(m);
-        assertEquals("softmax", f.getSpec().getOutputLayer());
-        assertTrue(f.getTensorsList().stream().noneMatch(t -> t.getName().equals("U")), "tied: no U");
+    void everyOutputLayerTrainsEvaluatesSamplesAndIsInspected() throws Exception {
+        String[][] layers = {{"softmax"}, {"adaptive", "cutoffs=4,8"}, {"class", "classes=3"}};
+        for (String[] layer : layers) {
+            Path m = dir.resolve(layer[0] + ".recur");
+            String[] args = {"train", "--corpus", corpus.toString(), "--level", "word", "--hidden", "8", "--embedding", "8",
+                "--bptt", "8", "--batch", "4", "--max-steps", "3", "--output", layer[0], "--out", m.toString(),
+                "--sample-length", "5"};
+            if (layer.length > 1) {
+                args = concat(args, "--output-option", layer[1]);
+            }
+            CliRunner.Result r = CliRunner.run(args);
+            assertEquals(0, r.code(), layer[0] + ": " + r);
+            assertTrue(r.err().contains("output " + layer[0]), r.err());
+            ModelFile f = ModelFiles.read(m);
+            assertEquals(layer[0], f.getSpec().getOutputLayer());
+            assertEquals(f.getTokenizer().getTokensCount(), f.getTokenizer().getCountsCount(), "counts stored");
+            CliRunner.Result e = CliRunner.run("eval", "--model", m.toString(), "--corpus", corpus.toString());
+            assertEquals(0, e.code(), layer[0] + ": " + e);
+            CliRunner.Result s1 = CliRunner.run("sample", "--model", m.toString(), "--length", "12", "--seed", "4");
+            CliRunner.Result s2 = CliRunner.run("sample", "--model", m.toString(), "--length", "12", "--seed", "4",
+                    "--threads", "1");
+            assertEquals(0, s1.code(), layer[0] + ": " + s1);
+            assertEquals(s1.out(), s2.out(), layer[0] + ": the same text for the same seed and any thread count");
+            CliRunner.Result beam = CliRunner.run("sample", "--model", m.toString(), "--length", "4", "--sampler", "beam");
+            assertEquals(0, beam.code(), layer[0] + ": " + beam);
+            CliRunner.Result i = CliRunner.run("inspect", m.toString());
+            assertEquals(0, i.code(), layer[0] + ": " + i);
+            if (!layer[0].equals("softmax")) {
+                assertTrue(i.out().contains("output groups: 3"), layer[0] + ": " + i.out());
+                assertTrue(i.out().contains("% of training tokens"), i.out());
+            }
+        }
+        CliRunner.Result tied = CliRunner.run("train", "--corpus", corpus.toString(), "--level", "word", "--hidden", "8",
+                "--embedding", "8", "--max-steps", "2", "--output", "adaptive", "--tie-weights", "--out",
+                dir.resolve("never.recur").toString());
+        assertEquals(ExitCode.USAGE.code(), tied.code(), tied.toString());
+        assertTrue(tied.err().contains("cannot tie weights"), tied.err());
+        CliRunner.Result classTied = CliRunner.run("train", "--corpus", corpus.toString(), "--level", "word", "--hidden",
+                "8", "--embedding", "8", "--bptt", "8", "--batch", "4", "--max-steps", "2", "--output", "class",
+                "--tie-weights", "--out",
+                dir.resolve("class-tied.recur").toString(), "--sample-length", "0");
+        assertEquals(0, classTied.code(), classTied.toString());
+        assertTrue(ModelFiles.read(dir.resolve("class-tied.recur")).getTensorsList().stream()
+                .noneMatch(t -> t.getName().equals("word.U")), "tied: the class layer uses E");
         CliRunner.Result list = CliRunner.run("list", "outputs", "--verbose");
         assertEquals(0, list.code(), list.toString());
-        assertTrue(list.out().startsWith("outputs:\n  softmax"), list.out());
+        assertTrue(list.out().startsWith("outputs:\n  adaptive"), list.out());
         CliRunner.Result bad = CliRunner.run("train", "--corpus", corpus.toString(), "--output-option", "bias=false");
         assertEquals(ExitCode.USAGE.code(), bad.code(), bad.toString());
         assertEquals("recur: unknown option 'bias' for output 'softmax'; known options: (none)\n", bad.err());
+        CliRunner.Result cut = CliRunner.run("train", "--corpus", corpus.toString(), "--level", "word", "--output",
+                "adaptive", "--output-option", "cutoffs=5,3");
+        assertEquals(ExitCode.USAGE.code(), cut.code(), cut.toString());
+        assertTrue(cut.err().contains("option 'cutoffs' of output 'adaptive' must be"), cut.err());
     }
 
     @Test

@@ -59,7 +59,7 @@ public final class RnnLanguageModel {
      */
     public RnnLanguageModel(int vocabSize, int embeddingSize, Cell cell, long seed, MathKernels kernels) {
         this(vocabSize, embeddingSize, List.of(cell), 0, false, seed, kernels, null, new SoftmaxOutputProvider(),
-                Map.of());
+                Map.of(), null);
     }
 
     /**
@@ -76,7 +76,23 @@ public final class RnnLanguageModel {
     public RnnLanguageModel(int vocabSize, int embeddingSize, List<Cell> cells, double dropout, boolean tieWeights,
                             long seed, MathKernels kernels) {
         this(vocabSize, embeddingSize, cells, dropout, tieWeights, seed, kernels, null, new SoftmaxOutputProvider(),
-                Map.of());
+                Map.of(), null);
+    }
+
+    /**
+     * {@link #create(ModelSpec, CellProvider, OutputLayerProvider, long[], long, MathKernels)} without token
+     * counts (output layers that group tokens by frequency then fall back to their documented default).
+     *
+     * @param spec           what to build
+     * @param cellProvider   builds each layer's cell
+     * @param outputProvider builds the output layer
+     * @param seed           the initialisation seed
+     * @param kernels        the kernels to compute with
+     * @return the model
+     */
+    public static RnnLanguageModel create(ModelSpec spec, CellProvider cellProvider, OutputLayerProvider outputProvider,
+                                          long seed, MathKernels kernels) {
+        return create(spec, cellProvider, outputProvider, null, seed, kernels);
     }
 
     /**
@@ -87,12 +103,13 @@ public final class RnnLanguageModel {
      * @param spec what to build
      * @param cellProvider builds each layer's cell
      * @param outputProvider builds the output layer
+     * @param tokenCounts each token's count in the training text (from the vocabulary), or null
      * @param seed the initialisation seed
      * @param kernels the kernels to compute with
      * @return the model
      */
     public static RnnLanguageModel create(ModelSpec spec, CellProvider cellProvider, OutputLayerProvider outputProvider,
-                                          long seed, MathKernels kernels) {
+                                          long[] tokenCounts, long seed, MathKernels kernels) {
         if (!cellProvider.name().equals(spec.cell())) {
             throw new IllegalArgumentException("spec names cell '" + spec.cell() + "', got provider '"
                     + cellProvider.name() + "'");
@@ -108,7 +125,7 @@ public final class RnnLanguageModel {
                     kernels)));
         }
         return new RnnLanguageModel(spec.vocabSize(), spec.embeddingSize(), cells, spec.dropout(), spec.tieWeights(),
-                seed ^ 0x5DEECE66DL, kernels, spec, outputProvider, spec.outputOptions());
+                seed ^ 0x5DEECE66DL, kernels, spec, outputProvider, spec.outputOptions(), tokenCounts);
     }
 
     /**
@@ -126,7 +143,7 @@ public final class RnnLanguageModel {
 
     private RnnLanguageModel(int vocabSize, int embeddingSize, List<Cell> cells, double dropout, boolean tieWeights,
                              long seed, MathKernels kernels, ModelSpec spec, OutputLayerProvider outputProvider,
-                             Map<String, String> outputOptions) {
+                             Map<String, String> outputOptions, long[] tokenCounts) {
         if (vocabSize < 2) {
             throw new IllegalArgumentException("vocabSize must be >= 2, got " + vocabSize);
         }
@@ -160,7 +177,7 @@ public final class RnnLanguageModel {
         SplittableRandom rnd = new SplittableRandom(seed);
         uniform(embedding.value(), 0.1, rnd);
         this.output = outputProvider.create(new OutputSpec(h, vocabSize, outputOptions, tieWeights ? embedding : null,
-                rnd, kernels));
+                rnd, kernels, tokenCounts));
         if (output.inputSize() != h || output.vocabSize() != vocabSize) {
             throw new IllegalArgumentException("output layer '" + outputProvider.name() + "' was built for " + h + " x "
                     + vocabSize + " but reports " + output.inputSize() + " x " + output.vocabSize());

@@ -54,6 +54,17 @@ public interface OutputLayer {
     List<Parameter> parameters();
 
     /**
+     * How the layer groups the vocabulary, for inspection: boundaries b₀ = 0 &lt; b₁ &lt; … &lt; bₙ = V, group g
+     * being the ids [b_g, b_{g+1}) (the adaptive softmax: its shortlist, then each tail cluster; a class-based
+     * softmax: each class). A flat softmax is one group.
+     *
+     * @return the boundaries, starting at 0 and ending at {@link #vocabSize()}
+     */
+    default int[] tokenGroups() {
+        return new int[] {0, vocabSize()};
+    }
+
+    /**
      * Buffers for up to {@code maxRows} rows per call.
      *
      * @param maxRows the most rows one call may pass

@@ -30,4 +30,19 @@ public interface OutputLayerProvider extends Provider {
      * @throws IllegalArgumentException on invalid options
      */
     long parameterCount(int inputSize, int vocabSize, boolean tied, Map<String, String> options);
+
+    /**
+     * How a layer of this kind would group the vocabulary ({@link OutputLayer#tokenGroups()}), without building
+     * it: what {@code recur inspect} shows.
+     *
+     * @param inputSize   H
+     * @param vocabSize   V
+     * @param options     the layer's options
+     * @param tokenCounts each token's training count by id, or null
+     * @return the group boundaries, from 0 to V
+     * @throws IllegalArgumentException on invalid options
+     */
+    default int[] tokenGroups(int inputSize, int vocabSize, Map<String, String> options, long[] tokenCounts) {
+        return new int[] {0, vocabSize};
+    }
 }

@@ -16,9 +16,11 @@ import java.util.random.RandomGenerator;
  * @param random        the generator the initial weights are drawn from (part of the model's seeded
  *                      initialisation stream; used only while the layer is built)
  * @param kernels       the math implementation to run on
+ * @param tokenCounts   each token's count in the training text by id (ids sorted most frequent first at word
+ *                      level), for layers that group tokens by frequency; null when unknown
  */
 public record OutputSpec(int inputSize, int vocabSize, Map<String, String> options, Parameter tiedEmbedding,
-                         RandomGenerator random, MathKernels kernels) {
+                         RandomGenerator random, MathKernels kernels, long[] tokenCounts) {
     /**
      * Validates the sizes and the tied embedding's shape; copies the options.
      *
@@ -28,6 +30,7 @@ public record OutputSpec(int inputSize, int vocabSize, Map<String, String> optio
      * @param tiedEmbedding the model's embedding [vocabSize × inputSize] when weights are tied (the layer uses it, transposed, as its projection and accumulates into its gradient), else null
      * @param random the generator the initial weights are drawn from (part of the model's seeded initialisation stream; used only while the layer is built)
      * @param kernels the math implementation to run on
+     * @param tokenCounts each token's training count by id, or null
      */
     public OutputSpec {
         if (inputSize <= 0) {
@@ -43,5 +46,35 @@ public record OutputSpec(int inputSize, int vocabSize, Map<String, String> optio
             throw new IllegalArgumentException("a tied embedding must be [" + vocabSize + " x " + inputSize + "], got "
                     + tiedEmbedding);
         }
+        if (tokenCounts != null && tokenCounts.length != vocabSize) {
+            throw new IllegalArgumentException("tokenCounts must have vocabSize = " + vocabSize + " entries, got "
+                    + tokenCounts.length);
+        }
+        tokenCounts = tokenCounts == null ? null : tokenCounts.clone();
+    }
+
+    /**
+     * A spec without token counts.
+     *
+     * @param inputSize     width of an input row
+     * @param vocabSize     tokens in the vocabulary
+     * @param options       the provider's options
+     * @param tiedEmbedding the tied embedding, or null
+     * @param random        the initialisation stream
+     * @param kernels       the kernels to compute with
+     */
+    public OutputSpec(int inputSize, int vocabSize, Map<String, String> options, Parameter tiedEmbedding,
+                      RandomGenerator random, MathKernels kernels) {
+        this(inputSize, vocabSize, options, tiedEmbedding, random, kernels, null);
+    }
+
+    /**
+     * The training counts (a copy).
+     *
+     * @return each token's count by id, or null when unknown
+     */
+    @Override
+    public long[] tokenCounts() {
+        return tokenCounts == null ? null : tokenCounts.clone();
     }
 }

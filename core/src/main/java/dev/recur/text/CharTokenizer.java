@@ -2,12 +2,12 @@ package dev.recur.text;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
 
 /**
  * Character-level tokens over Unicode code points (not UTF-16 units, so a character outside the Basic
  * Multilingual Plane is one token). Line ends are ordinary {@code '\n'} tokens. The vocabulary is
- * {@code <unk>} followed by the distinct code points of the training text in code-point order.
+ * {@code <unk>} followed by the distinct code points of the training text in code-point order (with each
+ * one's count in that text; {@code <unk>}'s is 0).
  */
 public final class CharTokenizer implements Tokenizer {
 
@@ -23,14 +23,16 @@ public final class CharTokenizer implements Tokenizer {
 
     @Override
     public Vocabulary buildVocabulary(String text) {
-        TreeSet<Integer> cps = new TreeSet<>();
-        text.codePoints().forEach(cps::add);
+        java.util.TreeMap<Integer, long[]> cps = new java.util.TreeMap<>();
+        text.codePoints().forEach(cp -> cps.computeIfAbsent(cp, k -> new long[1])[0]++);
         List<String> tokens = new ArrayList<>(cps.size() + 1);
+        long[] counts = new long[cps.size() + 1];
         tokens.add(Vocabulary.UNK);
-        for (int cp : cps) {
-            tokens.add(new String(Character.toChars(cp)));
+        for (var e : cps.entrySet()) {
+            counts[tokens.size()] = e.getValue()[0];
+            tokens.add(new String(Character.toChars(e.getKey())));
         }
-        return new Vocabulary(tokens);
+        return new Vocabulary(tokens, counts);
     }
 
     @Override

@@ -7,7 +7,9 @@ import java.util.Objects;
 
 /**
  * An immutable bijection between tokens and ids 0..size−1, with the id of {@code <unk>} and, at word
- * level, of {@code <eos>}.
+ * level, of {@code <eos>}, and — when it was built from a training text — each token's count in that text
+ * (what frequency-based output layers and {@code recur inspect} read). A word-level vocabulary is sorted by
+ * that count, most frequent first.
  */
 public final class Vocabulary {
 
@@ -20,6 +22,7 @@ public final class Vocabulary {
     private final Map<String, Integer> ids;
     private final int unkId;
     private final int eosId;
+    private final long[] counts;
 
     /**
      * A vocabulary over the given tokens.
@@ -27,7 +30,29 @@ public final class Vocabulary {
      * @param tokens distinct tokens in id order; must contain {@link #UNK}
      */
     public Vocabulary(List<String> tokens) {
+        this(tokens, null);
+    }
+
+    /**
+     * A vocabulary over the given tokens with their training counts.
+     *
+     * @param tokens distinct tokens in id order; must contain {@link #UNK}
+     * @param counts each token's count in the training text (≥ 0), or null when unknown
+     */
+    public Vocabulary(List<String> tokens, long[] counts) {
         this.tokens = List.copyOf(tokens);
+        if (counts != null) {
+            if (counts.length != this.tokens.size()) {
+                throw new IllegalArgumentException("vocabulary has " + this.tokens.size() + " tokens but " + counts.length
+                        + " counts");
+            }
+            for (long c : counts) {
+                if (c < 0) {
+                    throw new IllegalArgumentException("token counts must be >= 0, got " + c);
+                }
+            }
+        }
+        this.counts = counts == null ? null : counts.clone();
         Map<String, Integer> m = new HashMap<>(tokens.size() * 2);
         for (int i = 0; i < this.tokens.size(); i++) {
             String t = Objects.requireNonNull(this.tokens.get(i), "token");
@@ -109,5 +134,15 @@ public final class Vocabulary {
      */
     public List<String> tokens() {
         return tokens;
+    }
+
+    /**
+     * Each token's count in the training text, by id.
+     *
+     * @return a copy of the counts, or null when the vocabulary was not built from a text (or was read from a
+     *         file written before counts were stored)
+     */
+    public long[] counts() {
+        return counts == null ? null : counts.clone();
     }
 }

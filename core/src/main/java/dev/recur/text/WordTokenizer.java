@@ -63,26 +63,62 @@ public final class WordTokenizer implements Tokenizer {
         return "word";
     }
 
+    /**
+     * The vocabulary of a training text, PTB-style: {@code <eos>} ends every line; the words seen at least
+     * {@code minCount} times are kept, the most frequent first, up to {@code maxVocabulary} tokens including
+     * {@code <unk>} and {@code <eos>}; every other word counts as {@code <unk>} (so does a literal
+     * {@code <unk>} in the text, as in PTB). Tokens are sorted by that count in the encoded training text, most
+     * frequent first; ties keep the order of first appearance in the encoded text ({@code <unk>} appears where
+     * its first literal or first replaced word does; when it never appears it comes last), so the same text
+     * always gives the same ids. Each token's count is kept in the vocabulary.
+     */
     @Override
     public Vocabulary buildVocabulary(String text) {
-        Map<String, int[]> counts = new LinkedHashMap<>();
-        forEachToken(text, w -> counts.computeIfAbsent(w, k -> new int[1])[0]++);
-        List<Map.Entry<String, int[]>> entries = new ArrayList<>(counts.entrySet());
-        entries.sort((a, b) -> Integer.compare(b.getValue()[0], a.getValue()[0])); // stable: first occurrence
-        List<String> tokens = new ArrayList<>();
-        tokens.add(Vocabulary.UNK);
-        tokens.add(Vocabulary.EOS);
-        for (Map.Entry<String, int[]> e : entries) {
-            if (maxVocabulary > 0 && tokens.size() >= maxVocabulary) {
-                break;
-            }
-            String w = e.getKey();
-            if (w.equals(Vocabulary.UNK) || w.equals(Vocabulary.EOS) || e.getValue()[0] < minCount) {
-                continue;
-            }
-            tokens.add(w);
+        Map<String, long[]> counts = new LinkedHashMap<>(); // first-appearance order
+        forEachToken(text, w -> counts.computeIfAbsent(w, k -> new long[1])[0]++);
+        List<String> order = new ArrayList<>(counts.keySet());
+        Map<String, Integer> first = new java.util.HashMap<>();
+        for (int i = 0; i < order.size(); i++) {
+            first.put(order.get(i), i);
         }
-        return new Vocabulary(tokens);
+        List<String> words = new ArrayList<>();
+        for (String w : order) {
+            if (!w.equals(Vocabulary.UNK) && !w.equals(Vocabulary.EOS)) {
+                words.add(w);
+            }
+        }
+        words.sort((a, b) -> Long.compare(counts.get(b)[0], counts.get(a)[0])); // stable: first appearance
+        long unk = counts.containsKey(Vocabulary.UNK) ? counts.get(Vocabulary.UNK)[0] : 0;
+        int unkFirst = counts.containsKey(Vocabulary.UNK) ? first.get(Vocabulary.UNK) : Integer.MAX_VALUE;
+        List<String> kept = new ArrayList<>();
+        for (String w : words) {
+            long c = counts.get(w)[0];
+            if (c >= minCount && (maxVocabulary == 0 || kept.size() + 2 < maxVocabulary)) {
+                kept.add(w);
+            } else {
+                unk += c;
+                unkFirst = Math.min(unkFirst, first.get(w));
+            }
+        }
+        Map<String, Long> count = new java.util.HashMap<>();
+        Map<String, Integer> at = new java.util.HashMap<>();
+        for (String w : kept) {
+            count.put(w, counts.get(w)[0]);
+            at.put(w, first.get(w));
+        }
+        count.put(Vocabulary.UNK, unk);
+        at.put(Vocabulary.UNK, unkFirst);
+        count.put(Vocabulary.EOS, counts.containsKey(Vocabulary.EOS) ? counts.get(Vocabulary.EOS)[0] : 0);
+        at.put(Vocabulary.EOS, first.getOrDefault(Vocabulary.EOS, Integer.MAX_VALUE));
+        List<String> all = new ArrayList<>(count.keySet());
+        all.sort(java.util.Comparator.<String>comparingLong(count::get).reversed()
+                .thenComparing(java.util.Comparator.comparingInt(at::get))
+                .thenComparing(w -> w.equals(Vocabulary.UNK) ? 0 : 1)); // both specials absent: <unk> first
+        long[] c = new long[all.size()];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = count.get(all.get(i));
+        }
+        return new Vocabulary(all, c);
     }
 
     @Override

@@ -75,7 +75,7 @@ public final class TrainingRun {
                     + vocabulary.size() + " tokens");
         }
         RnnLanguageModel net = RnnLanguageModel.create(ms, providers.cells().get(ms.cell()),
-                providers.outputs().get(ms.output()), spec.seed(), kernels);
+                providers.outputs().get(ms.output()), vocabulary.counts(), spec.seed(), kernels);
         LanguageModel lm = new LanguageModel(net, tokenizer, vocabulary);
         OptimizerProvider op = providers.optimizers().get(spec.optimizer().name());
         ProviderChoice opt = spec.optimizer().resolved(op, "optimizer");

@@ -21,9 +21,11 @@ class TextTest {
     void wordTokensWithEosPerLineAndUnkForRareWords() {
         WordTokenizer t = new WordTokenizer(2, 0);
         Vocabulary v = t.buildVocabulary(" the cat sat \nthe dog  sat\n");
-        assertEquals(List.of("<unk>", "<eos>", "the", "sat"), v.tokens());
+        // counts: the 2, <unk> 2 (cat, dog), sat 2, <eos> 2; ties in order of first appearance in the encoded text
+        assertEquals(List.of("the", "<unk>", "sat", "<eos>"), v.tokens());
+        assertArrayEquals(new long[] {2, 2, 2, 2}, v.counts());
         int[] ids = t.encode("the cat sat\nthe bird", v);
-        assertArrayEquals(new int[] {2, 0, 3, 1, 2, 0, 1}, ids);
+        assertArrayEquals(new int[] {0, 1, 2, 3, 0, 1, 3}, ids);
         assertEquals("the <unk> sat\nthe <unk>\n", t.decode(ids, v));
     }
 
@@ -31,16 +33,20 @@ class TextTest {
     void wordVocabularyIsCappedByFrequencyThenFirstOccurrence() {
         WordTokenizer t = new WordTokenizer(1, 4);
         Vocabulary v = t.buildVocabulary("b a a c c d\n");
-        // counts: a 2, c 2, b 1, d 1 ; ties by first occurrence: a before c
-        assertEquals(List.of("<unk>", "<eos>", "a", "c"), v.tokens());
+        // kept: a 2, c 2 (two words besides the specials); <unk> = b + d = 2 and appears first (as b); <eos> 1
+        assertEquals(List.of("<unk>", "a", "c", "<eos>"), v.tokens());
+        assertArrayEquals(new long[] {2, 2, 2, 1}, v.counts());
         assertEquals(v.unkId(), v.id("b"));
-        assertEquals(1, v.eosId());
+        assertEquals(3, v.eosId());
     }
 
     @Test
     void existingUnkTokenIsMergedNotDuplicated() {
         Vocabulary v = new WordTokenizer().buildVocabulary("a <unk> b\n");
-        assertEquals(List.of("<unk>", "<eos>", "a", "b"), v.tokens());
+        assertEquals(List.of("a", "<unk>", "b", "<eos>"), v.tokens());
+        Vocabulary ptb = new WordTokenizer().buildVocabulary("x <unk> y <unk>\nz <unk>\n");
+        assertEquals(List.of("<unk>", "<eos>", "x", "y", "z"), ptb.tokens(), "PTB: <unk> is a frequent word like any");
+        assertArrayEquals(new long[] {3, 2, 1, 1, 1}, ptb.counts());
     }
 
     @Test

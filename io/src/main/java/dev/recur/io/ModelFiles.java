@@ -85,6 +85,12 @@ public final class ModelFiles {
                         .setLayers(spec.layers()).setDropout(spec.dropout()).setTieWeights(spec.tieWeights()));
         TokenizerSpec.Builder t = TokenizerSpec.newBuilder().setLevel(lm.tokenizer().level())
                 .addAllTokens(lm.vocabulary().tokens());
+        long[] counts = lm.vocabulary().counts();
+        if (counts != null) {
+            for (long c : counts) {
+                t.addCounts(c);
+            }
+        }
         if (lm.tokenizer() instanceof WordTokenizer w) {
             t.setMinCount(w.minCount()).setMaxVocabulary(w.maxVocabulary());
         }
@@ -308,6 +314,14 @@ public final class ModelFiles {
         if (t.getTokensCount() != s.getVocabSize()) {
             throw bad(name, "has " + t.getTokensCount() + " vocabulary tokens but vocab_size " + s.getVocabSize());
         }
+        if (t.getCountsCount() != 0 && t.getCountsCount() != t.getTokensCount()) {
+            throw bad(name, "has " + t.getCountsCount() + " token counts for " + t.getTokensCount() + " tokens");
+        }
+        for (int i = 0; i < t.getCountsCount(); i++) {
+            if (t.getCounts(i) < 0) {
+                throw bad(name, "has a negative count for token " + i);
+            }
+        }
         Set<String> names = new HashSet<>();
         for (Tensor x : m.getTensorsList()) {
             checkTensor(name, x, names);
@@ -438,7 +452,10 @@ public final class ModelFiles {
         }
         RnnLanguageModel net;
         try {
-            net = RnnLanguageModel.create(spec, provider, outputProvider, 0, kernels);
+            var tc = m.getTokenizer();
+            long[] counts = tc.getCountsCount() == 0 ? null
+                    : tc.getCountsList().stream().mapToLong(Long::longValue).toArray();
+            net = RnnLanguageModel.create(spec, provider, outputProvider, counts, 0, kernels);
         } catch (IllegalArgumentException e) {
             throw bad(name, "has an invalid spec: " + e.getMessage());
         }
@@ -462,7 +479,9 @@ public final class ModelFiles {
         var ts = m.getTokenizer();
         Vocabulary vocab;
         try {
-            vocab = new Vocabulary(ts.getTokensList());
+            long[] counts = ts.getCountsCount() == 0 ? null
+                    : ts.getCountsList().stream().mapToLong(Long::longValue).toArray();
+            vocab = new Vocabulary(ts.getTokensList(), counts);
         } catch (IllegalArgumentException e) {
             throw bad(name, "has an invalid vocabulary: " + e.getMessage());
         }

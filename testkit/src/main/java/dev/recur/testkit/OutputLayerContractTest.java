@@ -57,6 +57,11 @@ public abstract class OutputLayerContractTest {
         return 13;
     }
 
+    /** The training counts handed to the layer (by id, most frequent first), or null: none. */
+    protected long[] tokenCounts() {
+        return null;
+    }
+
     /** The kernels to run on. */
     protected MathKernels kernels() {
         return Kernels.get();
@@ -79,7 +84,8 @@ public abstract class OutputLayerContractTest {
             e = new Parameter("E", vocabSize(), inputSize());
             fill(e.value(), r, 0.5);
         }
-        OutputLayer layer = provider().create(new OutputSpec(inputSize(), vocabSize(), options(), e, r, kernels()));
+        OutputLayer layer = provider().create(new OutputSpec(inputSize(), vocabSize(), options(), e, r, kernels(),
+                tokenCounts()));
         // spread every parameter so that no gradient is trivially zero (biases start at 0)
         for (Parameter p : layer.parameters()) {
             for (int i = 0; i < p.size(); i++) {
@@ -338,6 +344,12 @@ public abstract class OutputLayerContractTest {
             }
             assertEquals(provider().parameterCount(inputSize(), vocabSize(), tie, options()), n,
                     "parameterCount vs the parameters of a built layer, tied " + tie);
+            int[] g = m.layer().tokenGroups();
+            assertEquals(0, g[0], "token groups start at 0");
+            assertEquals(vocabSize(), g[g.length - 1], "token groups end at V");
+            for (int i = 1; i < g.length; i++) {
+                assertTrue(g[i] > g[i - 1], "token groups increase: " + java.util.Arrays.toString(g));
+            }
         }
     }
 

@@ -51,10 +51,11 @@ public final class Throughput {
         int[] tgt = new int[t * b];
         float[] state = model.newState(b);
         double[] tps = new double[steps];
+        java.util.function.ToIntFunction<java.util.random.RandomGenerator> token = w.tokens();
         java.util.function.LongSupplier step = () -> {
             for (int i = 0; i < t * b; i++) {
-                in[i] = r.nextInt(w.vocab());
-                tgt[i] = r.nextInt(w.vocab());
+                in[i] = token.applyAsInt(r);
+                tgt[i] = token.applyAsInt(r);
             }
             long t0 = System.nanoTime();
             for (Parameter p : params) {

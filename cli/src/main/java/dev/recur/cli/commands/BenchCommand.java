@@ -8,6 +8,9 @@ import dev.recur.cli.bench.Workload;
 import picocli.CommandLine.Mixin;
 
 import dev.recur.cells.ElmanCell;
+import dev.recur.cells.ElmanCellProvider;
+import dev.recur.model.ModelSpec;
+import dev.recur.spi.Providers;
 import dev.recur.math.Activation;
 import dev.recur.math.MathKernels;
 import dev.recur.model.RnnLanguageModel;
@@ -37,7 +40,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
-    @Option(names = "--workload", defaultValue = "W", description = "W, C, G-W, G-C or GEMM.")
+    @Option(names = "--workload", defaultValue = "W", description = "W, C, G-W, G-C, W33, W-A, W-A-267k or GEMM.")
     String workload;
     @Option(names = "--steps", defaultValue = "100", description = "Timed steps (generation: x 50 tokens).")
     int steps;
@@ -50,9 +53,11 @@ public final class BenchCommand implements Callable<Integer> {
     double warmupSeconds;
 
     private final MathKernels defaultKernels;
+    private final Providers providers;
 
     @Inject
-    BenchCommand(MathKernels kernels) {
+    BenchCommand(Providers providers, MathKernels kernels) {
+        this.providers = providers;
         this.defaultKernels = kernels;
     }
 
@@ -84,9 +89,12 @@ public final class BenchCommand implements Callable<Integer> {
             return ExitCode.OK.code();
         }
         Workload w = Workload.parse(workload);
-        RnnLanguageModel model = new RnnLanguageModel(w.vocab(), w.embedding(),
-                new ElmanCell(w.embedding(), w.hidden(), Activation.TANH, dev.recur.cells.Initialization.UNIFORM, 1.0,
-                        seedOption.seed(), k), seedOption.seed(), k);
+        RnnLanguageModel model = w.output().equals("softmax")
+                ? new RnnLanguageModel(w.vocab(), w.embedding(), new ElmanCell(w.embedding(), w.hidden(), Activation.TANH,
+                        dev.recur.cells.Initialization.UNIFORM, 1.0, seedOption.seed(), k), seedOption.seed(), k)
+                : RnnLanguageModel.create(new ModelSpec("elman", Map.of("activation", "tanh"), w.vocab(), w.embedding(),
+                        w.hidden(), 1, 0, false, w.output(), w.outputOptions()), new ElmanCellProvider(),
+                        providers.outputs().get(w.output()), seedOption.seed(), k);
         Throughput.Result r = w.generation()
                 ? Throughput.generation(model, new TemperatureSampler(1.0, k), 5000, warmupNanos(), steps * 50, seedOption.seed())
                 : Throughput.training(model, new Sgd(), 1.0, new GlobalNormClipper(0.25, k), w, 10, warmupNanos(), steps,
@@ -95,6 +103,7 @@ public final class BenchCommand implements Callable<Integer> {
         m.put("vocab", w.vocab());
         m.put("embedding", w.embedding());
         m.put("hidden", w.hidden());
+        m.put("output", w.output());
         m.put("batch", w.batch());
         m.put("bptt", w.bptt());
         m.put("timed", r.timed());

@@ -12,6 +12,8 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Locale;
+import dev.recur.spi.Providers;
+import jakarta.inject.Inject;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -29,6 +31,13 @@ public final class InspectCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "A .recur model or checkpoint file.")
     Path file;
 
+    private final Providers providers;
+
+    @Inject
+    InspectCommand(Providers providers) {
+        this.providers = providers;
+    }
+
     @Override
     public Integer call() {
         ModelFile m = ModelFiles.read(file);
@@ -45,6 +54,7 @@ public final class InspectCommand implements Callable<Integer> {
         out.printf("tokenizer: %s level%s; first tokens: %s%n", t.getLevel(),
                 t.getLevel().equals("word") ? ", min count " + t.getMinCount() + ", max vocabulary "
                         + (t.getMaxVocabulary() == 0 ? "none" : t.getMaxVocabulary()) : "", first);
+        printGroups(out, s, t);
         long total = 0;
         out.println("tensors:");
         for (Tensor x : m.getTensorsList()) {
@@ -87,5 +97,40 @@ public final class InspectCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCode.OK.code();
+    }
+
+    /** The output layer's token groups (shortlist and clusters, classes), with the share of training tokens. */
+    private void printGroups(PrintWriter out, dev.recur.io.proto.ModelSpec s, dev.recur.io.proto.TokenizerSpec t) {
+        String name = s.getOutputLayer().isEmpty() ? "softmax" : s.getOutputLayer();
+        if (!providers.outputs().contains(name)) {
+            out.printf("output groups: unknown (output layer '%s' is not on the classpath)%n", name);
+            return;
+        }
+        long[] counts = t.getCountsCount() == 0 ? null : t.getCountsList().stream().mapToLong(Long::longValue).toArray();
+        int[] g = providers.outputs().get(name).tokenGroups(s.getHiddenSize(), s.getVocabSize(),
+                s.getOutputOptionsMap(), counts);
+        if (g.length <= 2) {
+            return;
+        }
+        long total = counts == null ? 0 : java.util.Arrays.stream(counts).sum();
+        out.printf("output groups: %d%s%n", g.length - 1, counts == null ? " (no training counts in this file)" : "");
+        int shown = Math.min(g.length - 1, 12);
+        for (int i = 0; i < shown; i++) {
+            long in = 0;
+            if (counts != null) {
+                for (int id = g[i]; id < g[i + 1]; id++) {
+                    in += counts[id];
+                }
+            }
+            String first = t.getTokensList().subList(g[i], Math.min(g[i + 1], g[i] + 4)).stream()
+                    .map(x -> x.replace("\n", "\\n")).collect(Collectors.joining(" "));
+            out.printf(Locale.ROOT, "  %-9s ids %,d..%,d (%,d)%s  (%s%s)%n", name.equals("class") ? "class " + i
+                    : i == 0 ? "shortlist" : "cluster " + i, g[i], g[i + 1] - 1, g[i + 1] - g[i],
+                    counts == null || total == 0 ? "" : String.format(Locale.ROOT, ", %.2f %% of training tokens",
+                            100.0 * in / total), first, g[i + 1] - g[i] > 4 ? " …" : "");
+        }
+        if (shown < g.length - 1) {
+            out.printf("  … %d more groups%n", g.length - 1 - shown);
+        }
     }
 }
