@@ -174,6 +174,10 @@ public final class RnnLanguageModel {
         this.k = kernels;
         this.tied = tieWeights;
         this.embedding = new Parameter("E", vocabSize, embeddingSize);
+        if (!tieWeights) {
+            // only the rows of a window's input tokens receive gradient (a tied output layer writes every row)
+            embedding.trackGradientRows();
+        }
         SplittableRandom rnd = new SplittableRandom(seed);
         uniform(embedding.value(), 0.1, rnd);
         this.output = outputProvider.create(new OutputSpec(h, vocabSize, outputOptions, tieWeights ? embedding : null,
@@ -434,6 +438,7 @@ public final class RnnLanguageModel {
         int e = embeddingSize;
         for (int r = 0; r < rows; r++) {
             k.axpy(e, 1f, ws.dx, r * e, eg, inputs[r] * e);
+            embedding.markGradientRow(inputs[r]);
         }
         return loss;
     }

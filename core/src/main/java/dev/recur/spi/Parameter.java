@@ -17,6 +17,20 @@ public final class Parameter {
     private final int[] shape;
     private final float[] value;
     private final float[] grad;
+    /** The rows whose gradient may be non-zero, when the gradient is row-sparse (shared with views); else null. */
+    private RowSet rowSet;
+
+    /** Touched rows in the order they were first touched since the last {@link #zeroGrad()}. */
+    private static final class RowSet {
+        final boolean[] marked;
+        final int[] rows;
+        int count;
+
+        RowSet(int n) {
+            this.marked = new boolean[n];
+            this.rows = new int[n];
+        }
+    }
 
     /**
      * A zero-initialised parameter of the given shape.
@@ -42,11 +56,12 @@ public final class Parameter {
         this.grad = new float[(int) size];
     }
 
-    private Parameter(String name, int[] shape, float[] value, float[] grad) {
+    private Parameter(String name, int[] shape, float[] value, float[] grad, RowSet rowSet) {
         this.name = name;
         this.shape = shape;
         this.value = value;
         this.grad = grad;
+        this.rowSet = rowSet;
     }
 
     /**
@@ -57,7 +72,7 @@ public final class Parameter {
      * @return the view
      */
     public Parameter withName(String newName) {
-        return new Parameter(Objects.requireNonNull(newName, "name"), shape, value, grad);
+        return new Parameter(Objects.requireNonNull(newName, "name"), shape, value, grad, rowSet);
     }
 
     /**
@@ -123,9 +138,111 @@ public final class Parameter {
         return grad;
     }
 
-    /** Sets the gradient to zero. */
+    /** Sets the gradient to zero (a row-sparse one: only its touched rows, which were the only non-zero ones). */
     public void zeroGrad() {
-        Arrays.fill(grad, 0f);
+        if (rowSet == null) {
+            Arrays.fill(grad, 0f);
+            return;
+        }
+        int cols = cols();
+        for (int i = 0; i < rowSet.count; i++) {
+            int r = rowSet.rows[i];
+            Arrays.fill(grad, r * cols, (r + 1) * cols, 0f);
+            rowSet.marked[r] = false;
+        }
+        rowSet.count = 0;
+    }
+
+    /**
+     * Makes the gradient row-sparse: from now on whoever accumulates into a row of {@link #grad()} must
+     * {@link #markGradientRow mark} it, and the gradient is zero outside the marked rows. The embedding of a
+     * language model is one: a window touches only the rows of its input tokens, so zeroing, clipping and (for
+     * the optimizers where that is exact) updating visit those rows instead of all |V| of them. Call before any
+     * gradient is accumulated; views made afterwards share the row set.
+     */
+    public void trackGradientRows() {
+        if (rowSet == null) {
+            rowSet = new RowSet(rows());
+        }
+    }
+
+    /**
+     * Whether the gradient is row-sparse ({@link #trackGradientRows}).
+     *
+     * @return true when only the marked rows may be non-zero
+     */
+    public boolean rowSparseGradient() {
+        return rowSet != null;
+    }
+
+    /**
+     * Records that row {@code row} of the gradient may now be non-zero (no effect on a dense gradient).
+     *
+     * @param row the row accumulated into
+     */
+    public void markGradientRow(int row) {
+        if (rowSet != null && !rowSet.marked[row]) {
+            rowSet.marked[row] = true;
+            rowSet.rows[rowSet.count++] = row;
+        }
+    }
+
+    /**
+     * The stretches of {@link #grad()} that may be non-zero: one covering everything for a dense gradient, one
+     * row each for a row-sparse one. Iterate {@code i < gradientRanges()} over
+     * [{@link #gradientRangeStart}(i), + {@link #gradientRangeLength()}).
+     *
+     * @return the number of stretches
+     */
+    public int gradientRanges() {
+        return rowSet == null ? 1 : rowSet.count;
+    }
+
+    /**
+     * Where stretch {@code i} starts in {@link #grad()} (and {@link #value()}).
+     *
+     * @param i the stretch, in [0, {@link #gradientRanges()})
+     * @return the index of its first element
+     */
+    public int gradientRangeStart(int i) {
+        return rowSet == null ? 0 : rowSet.rows[i] * cols();
+    }
+
+    /**
+     * The length of every stretch.
+     *
+     * @return {@link #size()} for a dense gradient, {@link #cols()} for a row-sparse one
+     */
+    public int gradientRangeLength() {
+        return rowSet == null ? value.length : cols();
+    }
+
+    /**
+     * Σ g² over the gradient (its non-zero stretches), in double.
+     *
+     * @param k the kernels to sum with
+     * @return the squared L2 norm of the gradient
+     */
+    public double gradientSumOfSquares(dev.recur.math.MathKernels k) {
+        double s = 0;
+        int len = gradientRangeLength();
+        for (int i = 0, n = gradientRanges(); i < n; i++) {
+            s += k.sumOfSquares(len, grad, gradientRangeStart(i));
+        }
+        return s;
+    }
+
+    /**
+     * g ← factor·g over the gradient (its non-zero stretches).
+     *
+     * @param k      the kernels to scale with
+     * @param factor the factor
+     */
+    public void scaleGradient(dev.recur.math.MathKernels k, float factor) {
+        int len = gradientRangeLength();
+        for (int i = 0, n = gradientRanges(); i < n; i++) {
+            k.scale(len, factor, grad, gradientRangeStart(i));
+        }
     }
 
     @Override

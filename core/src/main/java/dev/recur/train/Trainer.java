@@ -202,7 +202,7 @@ public final class Trainer {
                     // per-parameter norms before clipping, only on the steps that are reported
                     for (int i = 0; i < params.size(); i++) {
                         Parameter prm = params.get(i);
-                        p.paramNorms[i] = Math.sqrt(model.kernels().sumOfSquares(prm.size(), prm.grad(), 0));
+                        p.paramNorms[i] = Math.sqrt(prm.gradientSumOfSquares(model.kernels()));
                     }
                 }
                 ClipReport clip = clipper.clip(params);

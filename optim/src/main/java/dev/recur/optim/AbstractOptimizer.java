@@ -36,17 +36,45 @@ public abstract class AbstractOptimizer implements Optimizer {
         Optimizer.checkLearningRate(learningRate);
         bind(parameters);
         steps++;
+        float lr = (float) learningRate;
         for (int i = 0; i < parameters.size(); i++) {
-            update(i, parameters.get(i), (float) learningRate);
+            Parameter p = parameters.get(i);
+            if (p.rowSparseGradient() && zeroGradientLeavesStateAlone()) {
+                int len = p.gradientRangeLength();
+                for (int s = 0, n = p.gradientRanges(); s < n; s++) {
+                    int from = p.gradientRangeStart(s);
+                    update(i, p, lr, from, from + len);
+                }
+            } else {
+                update(i, p, lr, 0, p.size());
+            }
         }
     }
 
     /**
-     * Updates parameter {@code index} in place from its gradient.
+     * Whether an update with a zero gradient changes neither the weight nor this optimizer's state — then a
+     * row-sparse gradient (the embedding's) is applied to its touched rows only, with exactly the result of a
+     * dense update. True for plain SGD and Adagrad without an initial accumulator; false (the default)
+     * wherever state moves a row without gradient: momentum, weight decay, the moving averages of Adam and
+     * RMSprop (a lazy update, as PyTorch's SparseAdam does, would change the results).
      *
-     * @param lr this step's learning rate
+     * @return true when updating only the non-zero rows is exact
      */
-    protected abstract void update(int index, Parameter p, float lr);
+    protected boolean zeroGradientLeavesStateAlone() {
+        return false;
+    }
+
+    /**
+     * Updates elements [from, to) of parameter {@code index} in place from its gradient (the whole parameter,
+     * or one touched row of a row-sparse one).
+     *
+     * @param index the parameter's position in the bound list
+     * @param p     the parameter
+     * @param lr    this step's learning rate
+     * @param from  the first element
+     * @param to    one past the last element
+     */
+    protected abstract void update(int index, Parameter p, float lr, int from, int to);
 
     private void bind(List<Parameter> parameters) {
         if (bound == null) {

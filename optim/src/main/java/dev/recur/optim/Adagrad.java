@@ -20,13 +20,22 @@ public final class Adagrad extends AbstractOptimizer {
         this.initial = (float) initialAccumulator;
     }
 
+    /**
+     * A zero gradient adds nothing to the sum and moves nothing, so a row-sparse gradient updates its touched
+     * rows only — unless the sum starts at an initial value, which the first step writes into every row.
+     */
     @Override
-    protected void update(int index, Parameter p, float lr) {
+    protected boolean zeroGradientLeavesStateAlone() {
+        return initial == 0f;
+    }
+
+    @Override
+    protected void update(int index, Parameter p, float lr, int from, int to) {
         float[] w = p.value();
         float[] g = p.grad();
         float[] sum = state[0][index];
         boolean first = steps == 1 && initial != 0f;
-        for (int i = 0; i < w.length; i++) {
+        for (int i = from; i < to; i++) {
             float s = (first ? initial : sum[i]) + g[i] * g[i];
             sum[i] = s;
             w[i] -= lr * g[i] / ((float) Math.sqrt(s) + eps);

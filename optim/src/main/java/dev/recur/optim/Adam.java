@@ -45,7 +45,7 @@ public final class Adam extends AbstractOptimizer {
     }
 
     @Override
-    protected void update(int index, Parameter p, float lr) {
+    protected void update(int index, Parameter p, float lr, int from, int to) {
         float[] w = p.value();
         float[] g = p.grad();
         float[] m = state[0][index];
@@ -59,7 +59,7 @@ public final class Adam extends AbstractOptimizer {
         float stepSize = (float) (lr / bc1);
         float invSqrtBc2 = (float) (1 / Math.sqrt(bc2));
         float keep = 1f - lr * decoupledDecay;
-        for (int i = 0; i < w.length; i++) {
+        for (int i = from; i < to; i++) {
             if (decoupledDecay != 0f) {
                 w[i] *= keep;
             }

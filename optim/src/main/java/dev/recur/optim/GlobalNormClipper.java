@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * The textbook rule over all parameters together: {@code if ‖g‖ > τ then g ← τ·g/‖g‖}, with ‖g‖ the L2 norm
  * of every gradient concatenated. NaN/Inf: when ‖g‖ is not finite, nothing is changed and the report says
- * so (the trainer skips the step).
+ * so (the trainer skips the step). A row-sparse gradient (the embedding's) is read and scaled on its touched
+ * rows only: the others are zero.
  */
 public final class GlobalNormClipper implements GradientClipper {
 
@@ -41,7 +42,7 @@ public final class GlobalNormClipper implements GradientClipper {
         }
         float factor = (float) (maxNorm / norm);
         for (Parameter p : parameters) {
-            k.scale(p.size(), factor, p.grad(), 0);
+            p.scaleGradient(k, factor);
         }
         return new ClipReport(norm, globalNorm(parameters, k), true);
     }
@@ -50,7 +51,7 @@ public final class GlobalNormClipper implements GradientClipper {
     static double globalNorm(List<Parameter> parameters, MathKernels k) {
         double s = 0;
         for (Parameter p : parameters) {
-            s += k.sumOfSquares(p.size(), p.grad(), 0);
+            s += p.gradientSumOfSquares(k);
         }
         return Math.sqrt(s);
     }

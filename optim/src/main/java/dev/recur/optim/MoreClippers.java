@@ -45,9 +45,9 @@ public final class MoreClippers {
     public static GradientClipper perParameterNorm(double maxNorm, MathKernels k) {
         positive("max-norm", maxNorm);
         return each(k, p -> {
-            double n = Math.sqrt(k.sumOfSquares(p.size(), p.grad(), 0));
+            double n = Math.sqrt(p.gradientSumOfSquares(k));
             if (n > maxNorm) {
-                k.scale(p.size(), (float) (maxNorm / n), p.grad(), 0);
+                p.scaleGradient(k, (float) (maxNorm / n));
                 return true;
             }
             return false;
@@ -61,13 +61,16 @@ public final class MoreClippers {
         return each(k, p -> {
             boolean clipped = false;
             float[] g = p.grad();
-            for (int i = 0; i < g.length; i++) {
-                if (g[i] > cf) {
-                    g[i] = cf;
-                    clipped = true;
-                } else if (g[i] < -cf) {
-                    g[i] = -cf;
-                    clipped = true;
+            int len = p.gradientRangeLength();
+            for (int s = 0, n = p.gradientRanges(); s < n; s++) {
+                for (int i = p.gradientRangeStart(s), end = i + len; i < end; i++) {
+                    if (g[i] > cf) {
+                        g[i] = cf;
+                        clipped = true;
+                    } else if (g[i] < -cf) {
+                        g[i] = -cf;
+                        clipped = true;
+                    }
                 }
             }
             return clipped;
@@ -85,7 +88,10 @@ public final class MoreClippers {
             boolean clipped = false;
             int rows = p.shape().length == 1 ? 1 : p.rows();
             int cols = p.size() / rows;
-            for (int r = 0; r < rows; r++) {
+            // a row-sparse gradient: only its touched rows can exceed the limit (the others are zero)
+            int units = p.rowSparseGradient() ? p.gradientRanges() : rows;
+            for (int u = 0; u < units; u++) {
+                int r = p.rowSparseGradient() ? p.gradientRangeStart(u) / cols : u;
                 double gn = Math.sqrt(k.sumOfSquares(cols, p.grad(), r * cols));
                 double limit = lambda * Math.max(Math.sqrt(k.sumOfSquares(cols, p.value(), r * cols)), eps);
                 if (gn > limit) {

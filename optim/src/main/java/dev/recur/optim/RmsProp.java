@@ -21,12 +21,12 @@ public final class RmsProp extends AbstractOptimizer {
     }
 
     @Override
-    protected void update(int index, Parameter p, float lr) {
+    protected void update(int index, Parameter p, float lr, int from, int to) {
         float[] w = p.value();
         float[] g = p.grad();
         float[] v = state[0][index];
         float c = 1f - alpha;
-        for (int i = 0; i < w.length; i++) {
+        for (int i = from; i < to; i++) {
             float vi = alpha * v[i] + c * g[i] * g[i];
             v[i] = vi;
             w[i] -= lr * g[i] / ((float) Math.sqrt(vi) + eps);

@@ -34,14 +34,20 @@ public final class Sgd extends AbstractOptimizer {
         this(0, false, 0);
     }
 
+    /** Plain SGD leaves a row with zero gradient unchanged: a row-sparse gradient updates its touched rows only. */
     @Override
-    protected void update(int index, Parameter p, float lr) {
+    protected boolean zeroGradientLeavesStateAlone() {
+        return momentum == 0f && weightDecay == 0f;
+    }
+
+    @Override
+    protected void update(int index, Parameter p, float lr, int from, int to) {
         float[] w = p.value();
         float[] g = p.grad();
         float[] v = state[0][index];
         float mu = momentum;
         float wd = weightDecay;
-        for (int i = 0; i < w.length; i++) {
+        for (int i = from; i < to; i++) {
             float gi = g[i] + wd * w[i];
             if (mu != 0f) {
                 float vi = mu * v[i] + gi;
