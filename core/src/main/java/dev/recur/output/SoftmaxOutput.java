@@ -1,12 +1,9 @@
 package dev.recur.output;
 
-import dev.recur.math.MathKernels;
-import dev.recur.spi.OutputLayer;
 import dev.recur.spi.OutputSpec;
 import dev.recur.spi.OutputWorkspace;
 import dev.recur.spi.Parameter;
 import java.util.List;
-import java.util.random.RandomGenerator;
 
 /**
  * The full softmax: logits = h·U + b2 (or h·Eᵀ + b2 with a tied embedding E), p = softmax(logits). Its cost
@@ -15,15 +12,11 @@ import java.util.random.RandomGenerator;
  *
  * <p>Parameters: {@code U} [H × V] (untied only), initialised U(−1/√H, 1/√H), and {@code b2} [V], zero.
  */
-public final class SoftmaxOutput implements OutputLayer {
+public final class SoftmaxOutput extends BaseOutputLayer {
 
-    private final int h;
-    private final int vocab;
-    private final MathKernels k;
     private final Parameter weight; // U, or the tied embedding E (not owned)
     private final boolean tied;
     private final Parameter bias;
-    private final List<Parameter> parameters;
 
     /**
      * Builds the layer a spec describes (no options).
@@ -31,47 +24,19 @@ public final class SoftmaxOutput implements OutputLayer {
      * @param spec sizes, kernels, the initialisation stream and a tied embedding (or null)
      */
     public SoftmaxOutput(OutputSpec spec) {
-        this.h = spec.inputSize();
-        this.vocab = spec.vocabSize();
-        this.k = spec.kernels();
+        super(spec.inputSize(), spec.vocabSize(), spec.kernels());
         this.tied = spec.tiedEmbedding() != null;
         this.weight = tied ? spec.tiedEmbedding() : new Parameter("U", h, vocab);
         this.bias = new Parameter("b2", vocab);
         if (!tied) {
             uniform(weight.value(), 1.0 / Math.sqrt(h), spec.random());
         }
-        this.parameters = tied ? List.of(bias) : List.of(weight, bias);
-    }
-
-    private static void uniform(float[] a, double range, RandomGenerator rnd) {
-        for (int i = 0; i < a.length; i++) {
-            a[i] = (float) ((rnd.nextDouble() * 2 - 1) * range);
-        }
-    }
-
-    @Override
-    public int inputSize() {
-        return h;
-    }
-
-    @Override
-    public int vocabSize() {
-        return vocab;
-    }
-
-    @Override
-    public List<Parameter> parameters() {
-        return parameters;
+        parameters(tied ? List.of(bias) : List.of(weight, bias));
     }
 
     @Override
     public OutputWorkspace newWorkspace(int maxRows) {
-        if (maxRows < 1) {
-            throw new IllegalArgumentException("maxRows must be >= 1, got " + maxRows);
-        }
-        if ((long) maxRows * vocab > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("rows*vocab is too large for one call: " + maxRows + " x " + vocab);
-        }
+        checkMaxRows(maxRows, vocab);
         return new Workspace(maxRows, new float[maxRows * vocab]);
     }
 
