@@ -15,9 +15,12 @@ mkdir -p "$out"
 py=/usr/bin/python3
 noenv="env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE"   # let OpenBLAS pick its own kernel (see the env notes)
 rounds="${ROUNDS:-1}"
+# the training workloads: W and C, and the large vocabularies W33 (full softmax), W-A and W-A-267k (adaptive);
+# TRAIN="W C" runs the first two only (W-A-267k alone takes a few minutes for PyTorch)
+TRAIN="${TRAIN:-W C W33 W-A W-A-267k}"
 for r in $(seq 1 "$rounds"); do
   if [ "$rounds" -gt 1 ]; then echo "== round $r of $rounds" >&2; fi
-  for w in W C; do
+  for w in $TRAIN; do
     for t in 1 2; do ./recur bench --workload "$w" --threads "$t" 2>/dev/null > "$out/recur-$w-$t-r$r.json"; cat "$out/recur-$w-$t-r$r.json"; done
     for t in 1 2; do
       $noenv OMP_WAIT_POLICY=PASSIVE $py "$peers/torch/rnnlm_train.py" --config "$w" --threads "$t" | tail -1 > "$out/torch-$w-$t-r$r.json"
@@ -34,9 +37,9 @@ for r in $(seq 1 "$rounds"); do
   for t in 1 2; do ./recur bench --workload GEMM --threads "$t" 2>/dev/null > "$out/recur-GEMM-$t-r$r.json"; cat "$out/recur-GEMM-$t-r$r.json"; done
   $noenv $py "$peers/numpy/gemm.py" --lib numpy > "$out/numpy-GEMM-r$r.json"; cat "$out/numpy-GEMM-r$r.json"
 done
-$py - "$out" "$rounds" <<'PY'
+$py - "$out" "$rounds" "$TRAIN" <<'PY'
 import json, os, statistics, sys
-d, rounds = sys.argv[1], range(1, int(sys.argv[2]) + 1)
+d, rounds, train = sys.argv[1], range(1, int(sys.argv[2]) + 1), sys.argv[3].split()
 def lines(f):
     return [json.loads(l) for l in open(os.path.join(d, f)) if l.strip().startswith("{")]
 def tps(f):
@@ -49,7 +52,7 @@ print()
 # the peer's best setting: the faster of its 1- and 2-thread runs (on 2 vCPUs PyTorch is often faster on 1)
 print("| workload | recur 1 thread | recur 2 threads | PyTorch 1 thread | PyTorch 2 threads | ratio (best recur / best PyTorch) |")
 print("| --- | --- | --- | --- | --- | --- |")
-for name in ["W", "C", "G-W", "G-C"]:
+for name in train + ["G-W", "G-C"]:
     r1 = [tps(f"recur-{name}-1-r{r}.json") for r in rounds]
     r2 = [tps(f"recur-{name}-2-r{r}.json") for r in rounds]
     p1 = [tps(f"torch-{name}-1-r{r}.json") for r in rounds]
@@ -58,6 +61,11 @@ for name in ["W", "C", "G-W", "G-C"]:
     kind = "generation" if name.startswith("G-") else "training"
     print(f"| {name} {kind} tokens/s | {med(r1):,.0f} | {med(r2):,.0f} | {med(p1):,.0f} | {med(p2):,.0f} | "
           f"{med(ratios):.2f}x{each(ratios)} |")
+if "W-A" in train and "W33" in train:
+    # the adaptive softmax against recur's own full softmax at the same vocabulary, same run
+    own = [max(tps(f"recur-W-A-1-r{r}.json"), tps(f"recur-W-A-2-r{r}.json"))
+           / max(tps(f"recur-W33-1-r{r}.json"), tps(f"recur-W33-2-r{r}.json")) for r in rounds]
+    print(f"| W-A vs recur's own W33 (best of 1/2 threads each) | | | | | {med(own):.2f}x{each(own)} |")
 for t in (1, 2):
     mine, ref, ratios = {}, {}, {}
     for r in rounds:
