@@ -149,7 +149,7 @@ class CliEndToEndTest {
     }
 
     @Test
-    void everyOutputLayerTrainsEvaluatesSamplesAndIsInspected() throws Exception {
+    void everyOutputLayerTrainsEvaluatesSamplesDiagnosesAndIsInspected() throws Exception {
         String[][] layers = {{"softmax"}, {"adaptive", "cutoffs=4,8"}, {"class", "classes=3"}};
         for (String[] layer : layers) {
             Path m = dir.resolve(layer[0] + ".recur");
@@ -176,6 +176,10 @@ class CliEndToEndTest {
             assertEquals(0, beam.code(), layer[0] + ": " + beam);
             CliRunner.Result i = CliRunner.run("inspect", m.toString());
             assertEquals(0, i.code(), layer[0] + ": " + i);
+            CliRunner.Result d = CliRunner.run("diagnose", "--model", m.toString(), "--corpus", corpus.toString(),
+                    "--max-distance", "5", "--positions", "2");
+            assertEquals(0, d.code(), layer[0] + ": " + d);
+            assertTrue(d.out().contains("untruncated backpropagation"), layer[0] + ": " + d.out());
             if (!layer[0].equals("softmax")) {
                 assertTrue(i.out().contains("output groups: 3"), layer[0] + ": " + i.out());
                 assertTrue(i.out().contains("% of training tokens"), i.out());

@@ -1,6 +1,9 @@
 package dev.recur.diagnostics;
 
 import dev.recur.model.ModelWorkspace;
+import dev.recur.spi.OutputLayer;
+import dev.recur.spi.OutputWorkspace;
+import dev.recur.spi.Parameter;
 
 import dev.recur.math.MathKernels;
 import dev.recur.model.RnnLanguageModel;
@@ -38,9 +41,9 @@ public final class GradientProbe {
         if (positions < 1) {
             throw new IllegalArgumentException("positions must be >= 1, got " + positions);
         }
-        if (model.layers() != 1 || model.tiedWeights()) {
-            throw new IllegalArgumentException("the gradient probe supports one-layer models with an untied output "
-                    + "layer; this one has " + model.layers() + " layers" + (model.tiedWeights() ? ", tied weights" : ""));
+        if (model.layers() != 1) {
+            throw new IllegalArgumentException("the gradient probe supports one-layer models; this one has "
+                    + model.layers() + " layers");
         }
         if (!(model.cell() instanceof StateJacobian jac)) {
             throw new IllegalArgumentException("cell " + model.cell().getClass().getSimpleName()
@@ -58,7 +61,6 @@ public final class GradientProbe {
         int window = Math.min(s.length() - 1, maxDistance + positions);
         int p = Math.min(positions, window - maxDistance);
         int h = model.hiddenSize();
-        int v = model.vocabSize();
         MathKernels k = model.kernels();
         ModelWorkspace ws = model.newWorkspace(b, window);
         int[] in = new int[window * b];
@@ -68,12 +70,13 @@ public final class GradientProbe {
         float[] state = model.newState(b);
         model.advance(ws, window, in, state, state);
         float[] hs = ws.hiddenOutputs();
-        float[] u = model.parameter("U").value();
-        float[] b2 = model.parameter("b2").value();
+        // dJ_t/dh(t) of every row through the model's own output layer (any kind: softmax, adaptive, class)
+        OutputLayer out = model.output();
+        OutputWorkspace ows = out.newWorkspace(b);
+        float[] dTop = new float[b * h];
 
         double[] lossGrad = new double[maxDistance + 1];
         double[] jacobian = new double[maxDistance + 1];
-        float[] logits = new float[b * v];
         float[] dh = new float[h];
         float[] next = new float[h];
         float[] eye = new float[h * h];
@@ -81,12 +84,10 @@ public final class GradientProbe {
         int jacPositions = Math.min(p, 2);
         for (int q = 0; q < p; q++) {
             int t = window - 1 - q;
-            k.gemmNN(b, v, h, hs, t * b * h, h, u, 0, v, logits, 0, v, false);
-            k.addRowVector(b, v, b2, 0, logits, 0, v);
-            k.softmaxCrossEntropy(b, v, logits, 0, v, tgt, t * b, 1f);
+            out.lossAndGradient(ows, b, hs, t * b * h, tgt, t * b, 1f, dTop, 0);
             for (int row = 0; row < b; row++) {
-                // dJ_t/dh(t) for this row, then back through the steps t, t-1, ...
-                k.gemmNT(1, h, v, logits, row * v, v, u, 0, v, dh, 0, h, false);
+                // dJ_t/dh(t) for this row (rows are independent), then back through the steps t, t-1, ...
+                System.arraycopy(dTop, row * h, dh, 0, h);
                 for (int l = 0; l <= maxDistance; l++) {
                     lossGrad[l] += Math.sqrt(k.sumOfSquares(h, dh, 0));
                     if (l < maxDistance) {
@@ -111,6 +112,9 @@ public final class GradientProbe {
                     }
                 }
             }
+        }
+        for (Parameter prm : model.parameters()) {
+            prm.zeroGrad(); // the output layer accumulated into its gradients: leave them as a trainer expects
         }
         for (int l = 0; l <= maxDistance; l++) {
             lossGrad[l] /= (double) p * b;
