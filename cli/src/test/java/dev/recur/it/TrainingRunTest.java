@@ -128,6 +128,14 @@ class TrainingRunTest {
             assertArrayEquals(a[i], b[i], "parameter " + ps.get(i).name() + ": resumed != uninterrupted (seed " + SEED + ")");
         }
 
+        // a continued run may change its limits, not what shapes the run
+        for (TrainerConfig bad : new TrainerConfig[] {c.spec().trainer().withBatchSize(4), c.spec().trainer().withBptt(8),
+            c.spec().trainer().withEvalEvery(3), c.spec().trainer().withSeed(SEED + 1)}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.withLimits(bad));
+            assertTrue(e.getMessage().startsWith("a resumed run keeps the checkpoint's"), e.getMessage());
+        }
+        assertEquals(99, c.withLimits(c.spec().trainer().withMaxSteps(99).withEpochs(7)).spec().trainer().maxSteps());
+
         // a checkpoint already at its step limit trains nothing and says so
         TrainingRun done = TrainingRun.resume(moved.withLimits(c.spec().trainer().withMaxSteps(10)), providers);
         float[][] before = weights(done);
