@@ -89,6 +89,27 @@ public final class Generator {
      */
     public int[] generate(String primeText, int length, Sampler sampler, RandomGenerator random, boolean stopAtEos,
                           Consumer<String> out) {
+        return generateWhile(primeText, length, sampler, random, stopAtEos, piece -> {
+            out.accept(piece);
+            return true;
+        });
+    }
+
+    /**
+     * Generates up to {@code length} tokens after {@code primeText}, as long as {@code out} accepts them: it
+     * sees each piece of text as soon as its token is sampled and returns false to stop there (a stop
+     * sequence was produced, a deadline passed, the client went away).
+     *
+     * @param primeText the prime (may be empty)
+     * @param length the most tokens to generate
+     * @param sampler picks each next token
+     * @param random the sampler's randomness (a seeded generator gives the same text)
+     * @param stopAtEos stop after the first {@code <eos>} (word level)
+     * @param out receives each piece; false stops the generation after this piece
+     * @return the ids generated (the last one's piece included)
+     */
+    public int[] generateWhile(String primeText, int length, Sampler sampler, RandomGenerator random,
+                               boolean stopAtEos, java.util.function.Predicate<String> out) {
         if (length < 0) {
             throw new IllegalArgumentException("length must be >= 0, got " + length);
         }
@@ -103,10 +124,10 @@ public final class Generator {
             net.logitsAfter(one, 1, token, state, state, logits);
             int next = sampler.sample(logits, 0, logits.length, random);
             generated[count] = next;
-            out.accept(model.tokenizer().piece(next, previous, model.vocabulary()));
+            boolean more = out.test(model.tokenizer().piece(next, previous, model.vocabulary()));
             previous = next;
             token[0] = next;
-            if (stopAtEos && next == model.vocabulary().eosId()) {
+            if (!more || (stopAtEos && next == model.vocabulary().eosId())) {
                 count++;
                 break;
             }

@@ -408,6 +408,27 @@ public final class RnnLanguageModel {
      */
     public double trainWindow(ModelWorkspace ws, int steps, int lossFrom, int[] inputs, int[] targets, float[] stateIn,
                               float[] stateOut) {
+        return trainWindow(ws, steps, lossFrom, inputs, targets, stateIn, stateOut, dropout.probability() > 0);
+    }
+
+    /**
+     * {@link #trainWindow(ModelWorkspace, int, int, int[], int[], float[], float[])} with dropout switched off
+     * or on: off, the returned loss is the model's evaluation loss on the window (as
+     * {@link #evaluateWindow} computes it) and the gradients are those of that loss, which is what dynamic
+     * evaluation needs.
+     *
+     * @param ws a workspace of this model
+     * @param steps window length
+     * @param lossFrom first step whose prediction counts in the loss (0 = all)
+     * @param inputs [steps·batch] token ids, time-major
+     * @param targets [steps·batch] next-token ids, time-major
+     * @param stateIn [batch × stateSize], read only
+     * @param stateOut [batch × stateSize], overwritten with the state after the window (may alias stateIn)
+     * @param applyDropout apply the model's dropout (a model without dropout ignores it)
+     * @return the SUM of cross-entropies over the loss rows (nats)
+     */
+    public double trainWindow(ModelWorkspace ws, int steps, int lossFrom, int[] inputs, int[] targets, float[] stateIn,
+                              float[] stateOut, boolean applyDropout) {
         int b = ws.batch;
         checkWindow(ws, steps, inputs);
         if (lossFrom < 0 || lossFrom >= steps) {
@@ -415,7 +436,7 @@ public final class RnnLanguageModel {
         }
         int h = hiddenSize();
         int rows = steps * b;
-        boolean drop = dropout.probability() > 0;
+        boolean drop = applyDropout && dropout.probability() > 0;
         float[] top = forwardLayers(ws, steps, inputs, stateIn, stateOut, drop);
         int first = lossFrom * b;
         int lossRows = (steps - lossFrom) * b;
