@@ -28,8 +28,12 @@ import java.util.Map;
  * Quality under a training-time budget on a real corpus, printed as JSON lines (progress, validations, the
  * final validation/test figures).
  *
- * <p>usage: QualityRun --corpus ts|ptb --data DIR [--minutes 20] [--optimizer adam] [--lr 0.002] [--clip 5]
+ * <p>usage: QualityRun --corpus ts|ptb|wt2 --data DIR [--minutes 20] [--optimizer adam] [--lr 0.002] [--clip 5]
  * [--schedule constant|plateau] [--plateau-mode on-stall] [--decay 4] [--eval-every 500] [--seed 1]
+ * [--output softmax|adaptive|class] [--output-options cutoffs=2000;10000,divisor=4]
+ *
+ * <p>{@code wt2} is WikiText-2 ({@code wikitext-2/wiki.{train,valid,test}.tokens}), read like PTB. Output
+ * options are {@code key=value} pairs separated by commas; a value's own commas are written as {@code ;}.
  */
 public final class QualityRun {
 
@@ -59,11 +63,17 @@ public final class QualityRun {
             train = tok.encode(trainText, vocab);
             valid = tok.encode(validText, vocab);
         } else {
-            String trainText = TextFiles.readUtf8(data.resolve("ptb/ptb.train.txt"));
+            boolean wiki = corpus.equals("wt2");
+            if (!wiki && !corpus.equals("ptb")) {
+                throw new IllegalArgumentException("--corpus must be ts, ptb or wt2, got " + corpus);
+            }
+            Path dir = data.resolve(wiki ? "wikitext-2" : "ptb");
+            String pattern = wiki ? "wiki.%s.tokens" : "ptb.%s.txt";
+            String trainText = TextFiles.readUtf8(dir.resolve(String.format(pattern, "train")));
             vocab = tok.buildVocabulary(trainText);
             train = tok.encode(trainText, vocab);
-            valid = tok.encode(TextFiles.readUtf8(data.resolve("ptb/ptb.valid.txt")), vocab);
-            test = tok.encode(TextFiles.readUtf8(data.resolve("ptb/ptb.test.txt")), vocab);
+            valid = tok.encode(TextFiles.readUtf8(dir.resolve(String.format(pattern, "valid"))), vocab);
+            test = tok.encode(TextFiles.readUtf8(dir.resolve(String.format(pattern, "test"))), vocab);
         }
         int e = a.integer("emb", chars ? 64 : 256);
         int h = a.integer("hidden", chars ? 512 : 256);
@@ -81,13 +91,22 @@ public final class QualityRun {
         TrainerConfig cfg = TrainerConfig.defaults().withBatchSize(b).withBptt(bptt).withEpochs(1000)
                 .withMaxTime(Duration.ofMillis((long) (minutes * 60_000))).withEvalEvery(a.integer("eval-every", 500))
                 .withLogEvery(a.integer("log-every", 100)).withSeed(seed);
-        System.out.printf(Locale.ROOT, "{\"event\":\"config\",\"corpus\":\"%s\",\"V\":%d,\"E\":%d,\"H\":%d,\"B\":%d,"
-                        + "\"bptt\":%d,\"optimizer\":\"%s\",\"lr\":%s,\"clip\":%s,\"schedule\":\"%s %s\",\"minutes\":%s,"
+        String output = a.get("output", "softmax");
+        Map<String, String> outputOptions = new java.util.TreeMap<>();
+        for (String kv : a.get("output-options", "").split(",")) {
+            if (!kv.isBlank()) {
+                int eq = kv.indexOf('=');
+                outputOptions.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim().replace(';', ','));
+            }
+        }
+        System.out.printf(Locale.ROOT, "{\"event\":\"config\",\"corpus\":\"%s\",\"output\":\"%s %s\",\"V\":%d,"
+                        + "\"E\":%d,\"H\":%d,\"B\":%d,\"bptt\":%d,\"optimizer\":\"%s\",\"lr\":%s,\"clip\":%s,\"schedule\":\"%s %s\",\"minutes\":%s,"
                         + "\"train_tokens\":%d,\"kernels\":\"%s\",\"jdk\":\"%s\",\"seed\":%d}%n",
-                corpus, vocab.size(), e, h, b, bptt, optimizer, lr, a.get("clip", chars ? "5" : "0.25"), schedule, so,
+                corpus, output, outputOptions, vocab.size(), e, h, b, bptt, optimizer, lr, a.get("clip", chars ? "5" : "0.25"), schedule, so,
                 minutes, train.length, k.name(), Runtime.version(), seed);
         final long t0 = System.nanoTime();
-        ModelSpec ms = new ModelSpec("elman", Map.of("activation", "tanh"), vocab.size(), e, h);
+        ModelSpec ms = new ModelSpec("elman", Map.of("activation", "tanh"), vocab.size(), e, h)
+                .withOutput(output, outputOptions);
         RunSpec spec = RunSpec.of(ms).withOptimizer(ProviderChoice.of(optimizer)).withLearningRate(lr)
                 .withSchedule(new ProviderChoice(schedule, so))
                 .withClipper(new ProviderChoice("global-norm", Map.of("max-norm", a.get("clip", chars ? "5" : "0.25"))))
