@@ -106,6 +106,18 @@ public final class ModelFiles {
         write(file, toMessage(lm).build());
     }
 
+    /**
+     * Saves a model atomically with a description of how it was trained ({@code recur inspect}, the server's
+     * model listing and exports show it).
+     *
+     * @param file the model file
+     * @param lm the model
+     * @param training how it was trained: names (e.g. {@code optimizer}, {@code steps}) to values
+     */
+    public static void save(Path file, LanguageModel lm, Map<String, String> training) {
+        write(file, toMessage(lm).putAllTraining(training).build());
+    }
+
     /** Writes a message atomically (header + payload). */
     public static void write(Path file, ModelFile message) {
         writeAtomically(file, message.toByteArray(), -1);
@@ -116,6 +128,14 @@ public final class ModelFiles {
      * bytes were written — for tests.
      */
     static void writeAtomically(Path file, byte[] payload, long failAfterBytes) {
+        writeAtomically(file, payload, failAfterBytes, true);
+    }
+
+    /**
+     * The atomic write, with recur's header ({@code header}) or the payload alone (files of other formats,
+     * e.g. an ONNX export).
+     */
+    static void writeAtomically(Path file, byte[] payload, long failAfterBytes, boolean withHeader) {
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
         if (Files.isDirectory(target)) {
@@ -138,7 +158,7 @@ public final class ModelFiles {
             ByteBuffer header = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
             header.put(MAGIC).putInt(FORMAT_VERSION).putLong(payload.length).putInt((int) crc.getValue()).flip();
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                while (header.hasRemaining()) {
+                while (withHeader && header.hasRemaining()) {
                     ch.write(header);
                 }
                 ByteBuffer body = ByteBuffer.wrap(payload);

@@ -76,6 +76,11 @@ public final class InspectCommand implements Callable<Integer> {
                     x.getShapeList(), n, sum / n, Math.sqrt(sq / n), min, max);
         }
         out.printf("parameters: %,d%n", total);
+        if (m.getTrainingCount() > 0) {
+            out.println("trained:");
+            m.getTrainingMap().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                    .forEach(e -> out.printf("  %-16s %s%n", e.getKey(), e.getValue()));
+        }
         if (m.hasCheckpoint()) {
             Checkpoint k = m.getCheckpoint();
             out.printf(Locale.ROOT, "checkpoint: step %,d, epoch %d, position %,d, %,d tokens, %d skipped steps%n",

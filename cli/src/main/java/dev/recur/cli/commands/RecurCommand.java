@@ -7,8 +7,9 @@ import picocli.CommandLine.ScopeType;
 /** {@code recur}: the top command. */
 @Command(name = "recur", mixinStandardHelpOptions = true, version = "recur 0.1.0",
         description = "Recurrent-neural-network language models: train, evaluate, sample, inspect.",
-        subcommands = {TrainCommand.class, EvalCommand.class, SampleCommand.class, InspectCommand.class,
+        subcommands = {TrainCommand.class, EvalCommand.class, ScoreCommand.class, SampleCommand.class, InspectCommand.class,
                 ListCommand.class, InfoCommand.class, DiagnoseCommand.class, PlotCommand.class, DemoCommand.class, BenchCommand.class,
+                ExportCommand.class, ServeCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         showDefaultValues = true,
         exitCodeListHeading = "%nExit codes:%n")

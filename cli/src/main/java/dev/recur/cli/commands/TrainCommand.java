@@ -197,8 +197,8 @@ public final class TrainCommand extends ComputeCommand {
             }
         }
         LanguageModel lm = run.model();
-        ModelFiles.save(out, lm);
         Evaluation v = Evaluator.evaluate(lm.network(), validIds, cfg.evalBatch(), cfg.bptt(), "validation corpus");
+        ModelFiles.save(out, lm, trainingSummary(rs, corpusFile, result, v));
         stdout.printf(Locale.ROOT, "trained %,d steps (%,d skipped) on %,d tokens in %s; stopped: %s%n", result.steps(),
                 result.skippedSteps(), result.tokens(), ProgressListener.format(result.elapsed()), result.stopReason());
         printEvaluation(stdout, "validation", v, tok);
@@ -261,6 +261,27 @@ public final class TrainCommand extends ComputeCommand {
     }
 
     /** The checkpoint's trainer settings with this command's limits (epochs, time, steps, logging, checkpoints). */
+    /** How the model was trained, as the model file keeps it. */
+    private static Map<String, String> trainingSummary(RunSpec rs, Path corpusFile, TrainingResult r, Evaluation v) {
+        TrainerConfig c = rs.trainer();
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put("corpus", Corpora.name(corpusFile));
+        m.put("optimizer", rs.optimizer().name() + " " + rs.optimizer().options());
+        m.put("learning_rate", String.valueOf(rs.learningRate().getAsDouble()));
+        m.put("schedule", rs.schedule().name() + " " + rs.schedule().options());
+        m.put("clipper", rs.clipper().name() + " " + rs.clipper().options());
+        m.put("batch", String.valueOf(c.batchSize()));
+        m.put("bptt", String.valueOf(c.bptt()));
+        m.put("seed", String.valueOf(rs.seed()));
+        m.put("steps", String.valueOf(r.steps()));
+        m.put("tokens", String.valueOf(r.tokens()));
+        m.put("epochs", String.valueOf(r.epochs()));
+        m.put("stopped", r.stopReason());
+        m.put("validation_loss", String.format(Locale.ROOT, "%.4f", v.meanLoss()));
+        m.put("finished", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        return m;
+    }
+
     private TrainerConfig limits(TrainerConfig saved) {
         return saved.withEpochs(epochs).withMaxTime(maxTime).withMaxSteps(maxSteps).withLogEvery(logEvery)
                 .withCheckpointEvery(checkpointEvery);

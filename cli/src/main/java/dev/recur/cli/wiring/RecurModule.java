@@ -7,12 +7,15 @@ import dev.recur.cli.commands.BenchCommand;
 import dev.recur.cli.commands.DemoCommand;
 import dev.recur.cli.commands.DiagnoseCommand;
 import dev.recur.cli.commands.EvalCommand;
+import dev.recur.cli.commands.ExportCommand;
 import dev.recur.cli.commands.InfoCommand;
 import dev.recur.cli.commands.InspectCommand;
 import dev.recur.cli.commands.ListCommand;
 import dev.recur.cli.commands.PlotCommand;
 import dev.recur.cli.commands.RecurCommand;
 import dev.recur.cli.commands.SampleCommand;
+import dev.recur.cli.commands.ScoreCommand;
+import dev.recur.cli.commands.ServeCommand;
 import dev.recur.cli.commands.TrainCommand;
 import dev.recur.math.Kernels;
 import dev.recur.math.MathKernels;
@@ -37,7 +40,8 @@ public final class RecurModule extends AbstractModule {
     /** Every command class, each bound explicitly (the factory creates nothing else through the injector). */
     public static final List<Class<?>> COMMANDS = List.of(RecurCommand.class, TrainCommand.class, EvalCommand.class,
             SampleCommand.class, InspectCommand.class, ListCommand.class, InfoCommand.class, DiagnoseCommand.class,
-            PlotCommand.class, DemoCommand.class, BenchCommand.class);
+            PlotCommand.class, DemoCommand.class, BenchCommand.class, ScoreCommand.class, ExportCommand.class,
+            ServeCommand.class);
 
     private final Providers providers;
 

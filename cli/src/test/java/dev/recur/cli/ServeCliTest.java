@@ -1,0 +1,124 @@
+package dev.recur.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.recur.io.ModelFiles;
+import dev.recur.math.Kernels;
+import dev.recur.model.LanguageModel;
+import dev.recur.model.ModelSpec;
+import dev.recur.model.RnnLanguageModel;
+import dev.recur.spi.Providers;
+import dev.recur.text.Vocabulary;
+import dev.recur.text.WordTokenizer;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code recur serve} as a user starts it: a separate JVM, called over loopback, stopped with SIGTERM. */
+class ServeCliTest {
+
+    @TempDir
+    Path dir;
+
+    /** A model whose generation takes a few hundred microseconds per token (H = 1024), saved to a file. */
+    Path model() {
+        Providers p = Providers.load();
+        WordTokenizer tok = new WordTokenizer();
+        Vocabulary v = tok.buildVocabulary("the cat sat on the mat\nthe dog sat on the log\n");
+        ModelSpec spec = new ModelSpec("elman", Map.of("activation", "tanh"), v.size(), 64, 1024);
+        RnnLanguageModel net = RnnLanguageModel.create(spec, p.cells().get("elman"), p.outputs().get("softmax"),
+                v.counts(), 3, Kernels.get());
+        Path file = dir.resolve("m.recur");
+        ModelFiles.save(file, new LanguageModel(net, tok, v), Map.of("steps", "0"));
+        return file;
+    }
+
+    Process start(String... args) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new java.util.ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "-cp",
+                System.getProperty("java.class.path"), "dev.recur.cli.Main", "serve"));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    }
+
+    @Test
+    void sigtermLetsTheRequestInFlightFinish() throws Exception {
+        Process p = start("--model", model().toString(), "--port", "0", "--drain", "20s");
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            int port = -1;
+            while ((line = out.readLine()) != null) {
+                Matcher m = Pattern.compile("on http://127\\.0\\.0\\.1:(\\d+)/").matcher(line);
+                if (m.find()) {
+                    port = Integer.parseInt(m.group(1));
+                    break;
+                }
+            }
+            assertTrue(port > 0, "the server printed its address");
+            HttpClient http = HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + port;
+            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
+            CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(HttpRequest.newBuilder(
+                    URI.create(base + "/v1/completions")).POST(HttpRequest.BodyPublishers.ofString(
+                    "{\"prompt\":\"the\",\"max_tokens\":2048,\"seed\":1,\"stream\":true}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            long t0 = System.nanoTime();
+            while (!http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body().contains("recur_requests_in_flight 1")) {
+                assertTrue(System.nanoTime() - t0 < 20_000_000_000L, "the request never started");
+                Thread.sleep(2);
+            }
+            p.destroy(); // SIGTERM
+            HttpResponse<String> r = inFlight.get(60, TimeUnit.SECONDS);
+            assertEquals(200, r.statusCode());
+            assertTrue(r.body().endsWith("data: [DONE]\n\n"), "finished, not cut");
+            assertEquals(2048, r.body().split("\"finish_reason\":null").length - 1);
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the server exits");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aBusyPortIsAOneLineError() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Process p = start("--model", model().toString(), "--port", String.valueOf(taken.getLocalPort()));
+            try {
+                assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+                String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertEquals(2, p.exitValue(), text);
+                assertTrue(text.contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()), text);
+                assertTrue(text.lines().filter(l -> l.startsWith("recur")).count() <= 1, text);
+                assertTrue(!text.contains("\tat "), "no stack trace: " + text);
+            } finally {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void badLimitsAreUsageErrors() {
+        CliRunner.Result r = CliRunner.run("serve", "--model", "x.recur", "--port", "70000");
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("port must be in [0, 65535]"), r.toString());
+        Duration.ofSeconds(1);
+    }
+}
