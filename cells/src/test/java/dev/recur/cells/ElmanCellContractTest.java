@@ -42,6 +42,12 @@ class ElmanCellContractTest {
         protected float gradientCheckEpsilon() {
             return 1e-3f;
         }
+
+        /** Float noise of the loss over 2ε = 2e-3 is about 1e-4: the strict 1e-5 cannot hold at this step. */
+        @Override
+        protected double gradientCheckAbsTolerance() {
+            return 3e-4;
+        }
     }
 
     @Nested

@@ -19,10 +19,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * every Elman activation and for the LSTM and GRU cells,
  * batch 2, a window of 4 steps, with a hidden state carried in from a previous window.
  *
- * <p>Method: central differences of the model's own float forward pass with ε = 1e-2 (1e-3 for relu, to
- * stay off its kink), the mean cross-entropy accumulated in double. Float rounding contributes about
- * u·J/ε ≈ 6e-8·2/1e-2 ≈ 1e-5 and truncation O(ε²) ≈ 1e-4 to the numeric gradient; tolerance
- * |analytic − numeric| ≤ 2e-3 + 2e-2·|numeric| (see {@link GradientCheck}).
+ * <p>Method: the fourth-order stencil of {@link GradientCheck} on the model's own float forward pass with
+ * ε = 2e-2, the mean cross-entropy accumulated in double; tolerance |analytic − numeric| ≤ 1e-5 + 1e-2·|numeric|,
+ * which a 5 % error in any entry ≥ 1e-3 exceeds ({@code GradientCheckStrictnessTest} injects such errors).
+ * relu needs ε = 1e-3 to stay off its kink; float noise is then about 1e-4, so its tolerance is 3e-4.
  */
 class ModelGradientCheckTest {
 
@@ -33,9 +33,11 @@ class ModelGradientCheckTest {
     static final int B = 2;
     static final int T = 4;
 
-    @ParameterizedTest(name = "{0}, loss from step {1}")
-    @CsvSource({"tanh,0", "sigmoid,0", "relu,0", "identity,0", "tanh,2", "identity,1", "lstm,0", "lstm,1", "gru,0", "gru,2"})
-    void everyParameterMatchesFiniteDifferences(String activation, int lossFrom) {
+    /** A model with a carried-in state, its analytic gradients of the mean loss, and that loss. */
+    record Setup(RnnLanguageModel model, java.util.function.DoubleSupplier meanLoss, Activation activation) {
+    }
+
+    static Setup setup(String activation, int lossFrom) {
         dev.recur.spi.Cell cell;
         Activation act = Activation.TANH;
         if (activation.equals("lstm")) {
@@ -84,11 +86,24 @@ class ModelGradientCheckTest {
             double prefix = lossFrom == 0 ? 0 : model.evaluateWindow(evalWs, lossFrom, in, tgt, carried, sink);
             return (all - prefix) / rows;
         };
-        float eps = act == Activation.RELU ? 1e-3f : GradientCheck.EPS;
+        return new Setup(model, meanLoss, act);
+    }
+
+    @ParameterizedTest(name = "{0}, loss from step {1}")
+    @CsvSource({"tanh,0", "sigmoid,0", "relu,0", "identity,0", "tanh,2", "identity,1", "lstm,0", "lstm,1", "gru,0", "gru,2"})
+    void everyParameterMatchesFiniteDifferences(String activation, int lossFrom) {
+        Setup s = setup(activation, lossFrom);
+        RnnLanguageModel model = s.model();
+        Activation act = s.activation();
+        java.util.function.DoubleSupplier meanLoss = s.meanLoss();
+        // relu: a small step to stay off its kink, where float noise (about 1e-4) sets the tolerance
+        boolean relu = act == Activation.RELU && !activation.equals("lstm") && !activation.equals("gru");
+        float eps = relu ? 1e-3f : GradientCheck.EPS;
+        double tol = relu ? 3e-4 : GradientCheck.ABS_TOL;
         for (Parameter p : model.parameters()) {
             float[] analytic = p.grad().clone();
-            assertNull(GradientCheck.check(p.name(), p.value(), analytic, eps, GradientCheck.ABS_TOL,
-                    GradientCheck.REL_TOL, meanLoss), activation + ", seed " + SEED);
+            assertNull(GradientCheck.check(p.name(), p.value(), analytic, eps, tol, GradientCheck.REL_TOL, meanLoss),
+                    activation + ", seed " + SEED);
         }
     }
 }

@@ -263,9 +263,9 @@ public abstract class OutputLayerContractTest {
                 float[] a = grads.get(i);
                 float[] numeric = new float[a.length];
                 for (int j = 0; j < a.length; j++) {
-                    numeric[j] = (float) GradientCheck.numeric(values.get(i), j, 1e-2f, f);
+                    numeric[j] = (float) GradientCheck.numeric4(values.get(i), j, GradientCheck.EPS, f);
                 }
-                assertNull(GradientCheck.check(what, values.get(i), a, 1e-2f, GradientCheck.ABS_TOL,
+                assertNull(GradientCheck.check(what, values.get(i), a, GradientCheck.EPS, GradientCheck.ABS_TOL,
                         GradientCheck.REL_TOL, f));
                 double err = 0;
                 double norm = 0;
