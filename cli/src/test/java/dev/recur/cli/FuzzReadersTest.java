@@ -20,6 +20,7 @@ import java.util.zip.CRC32;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -166,6 +167,23 @@ class FuzzReadersTest {
             ModelFiles.load(f, providers, Kernels.get());
         } catch (ModelFileException e) {
             oneLine(e);
+        }
+    }
+
+    /** Found by this fuzzer: a name with a line break made the error two lines. */
+    @Example
+    void aHostileNameIsEchoedOnOneLine() throws IOException {
+        ModelFile.Builder b = ModelFiles.read(write("valid2.recur", model)).toBuilder();
+        b.getSpecBuilder().setCell("lstm\nrecur: all is well\u2028" + "x".repeat(1000));
+        Path f = write("hostile.recur", reframe(model, b.build().toByteArray()));
+        try {
+            ModelFiles.load(f, providers, Kernels.get());
+            throw new AssertionError("loaded a model with a hostile cell name");
+        } catch (ModelFileException e) {
+            oneLine(e);
+            if (!e.getMessage().contains("lstm\\nrecur: all is well\\u2028") || e.getMessage().length() > 410) {
+                throw new AssertionError(e.getMessage());
+            }
         }
     }
 

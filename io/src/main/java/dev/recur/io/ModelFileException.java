@@ -19,14 +19,46 @@ public final class ModelFileException extends RuntimeException {
 
     private final Kind kind;
 
+    /** The longest message: a hostile file's names are echoed in messages, but not at any length. */
+    static final int MAX_MESSAGE = 400;
+
     public ModelFileException(Kind kind, String message) {
-        super(message);
+        super(oneLine(message));
         this.kind = kind;
     }
 
     public ModelFileException(Kind kind, String message, Throwable cause) {
-        super(message, cause);
+        super(oneLine(message), cause);
         this.kind = kind;
+    }
+
+    /**
+     * The message as one printable line: control characters (line breaks included) escaped, at most
+     * {@value #MAX_MESSAGE} characters — names read from a file may hold anything.
+     */
+    static String oneLine(String message) {
+        if (message == null) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder(Math.min(message.length(), MAX_MESSAGE) + 8);
+        for (int i = 0; i < message.length() && sb.length() < MAX_MESSAGE; i++) {
+            char c = message.charAt(i);
+            if (c == '\n') {
+                sb.append("\\n");
+            } else if (c == '\r') {
+                sb.append("\\r");
+            } else if (c == '\t') {
+                sb.append("\\t");
+            } else if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || c == '\u0085') {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        if (sb.length() >= MAX_MESSAGE && message.length() > MAX_MESSAGE) {
+            sb.append(" …");
+        }
+        return sb.toString();
     }
 
     public Kind kind() {
