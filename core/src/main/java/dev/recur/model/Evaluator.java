@@ -27,6 +27,17 @@ public final class Evaluator {
      * @throws dev.recur.text.CorpusException when there are fewer than 2 tokens per stream
      */
     public static Evaluation evaluate(RnnLanguageModel model, int[] tokens, int batch, int window, String what) {
+        return overWindows(model, tokens, batch, window, what, model::evaluateWindow);
+    }
+
+    /** The loss of one window: forward over it from {@code state}, leaving the state after it there. */
+    private interface WindowLoss {
+        double sum(ModelWorkspace ws, int steps, int[] in, int[] tgt, float[] stateIn, float[] stateOut);
+    }
+
+    /** Cuts the tokens into streams and windows, carries the state, and averages {@code loss} over every row. */
+    private static Evaluation overWindows(RnnLanguageModel model, int[] tokens, int batch, int window, String what,
+                                          WindowLoss loss) {
         int b = Math.max(1, Math.min(batch, tokens.length / 2));
         TokenStreams s = TokenStreams.of(tokens, b, 2, what);
         int w = Math.min(window, s.length() - 1);
@@ -40,7 +51,7 @@ public final class Evaluator {
             int steps = Math.min(w, s.length() - 1 - pos);
             s.window(pos, steps, in);
             s.window(pos + 1, steps, tgt);
-            total += model.evaluateWindow(ws, steps, in, tgt, state, state);
+            total += loss.sum(ws, steps, in, tgt, state, state);
             count += (long) steps * b;
         }
         return new Evaluation(total / count, count);
@@ -68,29 +79,16 @@ public final class Evaluator {
                                              Optimizer optimizer, GradientClipper clipper, double learningRate,
                                              String what) {
         Optimizer.checkLearningRate(learningRate);
-        int b = Math.max(1, Math.min(batch, tokens.length / 2));
-        TokenStreams s = TokenStreams.of(tokens, b, 2, what);
-        int w = Math.min(window, s.length() - 1);
-        ModelWorkspace ws = model.newWorkspace(b, w);
-        int[] in = new int[w * b];
-        int[] tgt = new int[w * b];
-        float[] state = model.newState(b);
         List<Parameter> params = model.parameters();
-        double total = 0;
-        long count = 0;
-        for (int pos = 0; pos + 1 < s.length(); pos += w) {
-            int steps = Math.min(w, s.length() - 1 - pos);
-            s.window(pos, steps, in);
-            s.window(pos + 1, steps, tgt);
+        return overWindows(model, tokens, batch, window, what, (ws, steps, in, tgt, stateIn, stateOut) -> {
             for (Parameter p : params) {
                 p.zeroGrad();
             }
-            total += model.trainWindow(ws, steps, 0, in, tgt, state, state, false);
-            count += (long) steps * b;
+            double sum = model.trainWindow(ws, steps, 0, in, tgt, stateIn, stateOut, false);
             if (clipper.clip(params).finite()) {
                 optimizer.step(params, learningRate);
             }
-        }
-        return new Evaluation(total / count, count);
+            return sum;
+        });
     }
 }
