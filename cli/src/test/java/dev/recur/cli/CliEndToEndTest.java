@@ -51,6 +51,23 @@ class CliEndToEndTest {
     }
 
     @Test
+    void epochsOrStepsLiftTheDemosTimeBudget() {
+        CliRunner.Result r = CliRunner.run("train", "--corpus", corpus.toString(), "--level", "word", "--hidden", "8",
+                "--embedding", "4", "--batch", "4", "--bptt", "8", "--epochs", "1", "--out", dir.resolve("e.recur").toString(),
+                "--sample-length", "0");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.err().contains("epochs 1, max time none"), r.err());
+        r = CliRunner.run("train", "--corpus", corpus.toString(), "--level", "word", "--hidden", "8", "--embedding", "4",
+                "--batch", "4", "--bptt", "8", "--max-steps", "2", "--out", dir.resolve("s.recur").toString(),
+                "--sample-length", "0");
+        assertTrue(r.err().contains("max time none, max steps 2"), r.err());
+        r = CliRunner.run("train", "--corpus", corpus.toString(), "--level", "word", "--hidden", "8", "--embedding", "4",
+                "--batch", "4", "--bptt", "8", "--max-steps", "2", "--max-time", "90s", "--out",
+                dir.resolve("t.recur").toString(), "--sample-length", "0");
+        assertTrue(r.err().contains("max time 1m30s, max steps 2"), r.err());
+    }
+
+    @Test
     void evalPrintsPerplexity() {
         CliRunner.Result r = CliRunner.run("eval", "--model", model.toString(), "--corpus", corpus.toString());
         assertEquals(0, r.code(), r.toString());
@@ -229,7 +246,9 @@ class CliEndToEndTest {
             assertEquals(0, r.code(), c + ": " + r);
             assertTrue(r.out().startsWith("Usage: recur " + c), r.out());
         }
-        assertTrue(CliRunner.run("train", "--help").out().contains("Default: 3m"), "defaults are shown");
+        assertTrue(CliRunner.run("train", "--help").out().contains("Default: 20"), "defaults are shown");
+        String help = CliRunner.run("train", "--help").out().replaceAll("\\s+", " ");
+        assertTrue(help.contains("none when --epochs or --max-steps is given, else 3m"), "the time budget's rule: " + help);
     }
 
     @Test

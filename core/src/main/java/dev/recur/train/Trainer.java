@@ -45,6 +45,15 @@ public final class Trainer {
     private final LearningRateSchedule schedule;
     private final TrainerConfig config;
     private final List<TrainingListener> listeners = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicBoolean stopRequested = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Asks the training to stop after the step in progress (any thread): a checkpoint of that step is offered to
+     * the listeners (when the trainer makes checkpoints) and {@link #train} returns with "stop requested".
+     */
+    public void requestStop() {
+        stopRequested.set(true);
+    }
 
     /**
      * A trainer of {@code model}.
@@ -293,6 +302,18 @@ public final class Trainer {
                     }
                 } else if (checkpointDue) {
                     checkpoint(epoch + 1, 0, new float[startState.length], best, p);
+                }
+                if (stopRequested.get()) {
+                    // a clean stop: a checkpoint of this very step (unless one was just made), nothing after it
+                    if (!checkpointDue) {
+                        if (!lastOfEpoch) {
+                            checkpoint(epoch, s + k1, startState, best, p);
+                        } else {
+                            checkpoint(epoch + 1, 0, new float[startState.length], best, p);
+                        }
+                    }
+                    stopReason = "stop requested";
+                    break training;
                 }
                 if (maxed || outOfTime) {
                     stopReason = maxed ? "max steps " + config.maxSteps() : "time limit " + config.maxTime();

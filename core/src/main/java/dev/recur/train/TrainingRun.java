@@ -203,6 +203,30 @@ public final class TrainingRun {
                 .checkpointsAs(st -> new Checkpoint(model, spec, optimizer.state(), schedule.state(),
                         model.network().dropoutState(), st));
         listeners.forEach(trainer::addListener);
-        return trainer.train(train, valid, resumeFrom);
+        running = trainer;
+        if (stopRequested) {
+            trainer.requestStop();
+        }
+        try {
+            return trainer.train(train, valid, resumeFrom);
+        } finally {
+            running = null;
+        }
+    }
+
+    private volatile Trainer running;
+    private volatile boolean stopRequested;
+
+    /**
+     * Asks the run to stop after the step in progress (from any thread, e.g. a SIGTERM handler): it then offers
+     * a checkpoint of that step to the listeners — resuming from it continues exactly — and {@link #train}
+     * returns with the stop reason {@code "stop requested"}.
+     */
+    public void requestStop() {
+        stopRequested = true;
+        Trainer t = running;
+        if (t != null) {
+            t.requestStop();
+        }
     }
 }

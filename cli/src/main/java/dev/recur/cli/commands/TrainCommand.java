@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
 /** {@code recur train}: options → a {@link RunSpec} (or a checkpoint) → a {@link TrainingRun}. */
 @Command(name = "train", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
         description = {"Train a language model on a UTF-8 text corpus, save it and print a sample.",
-                "Without --corpus it trains on the built-in Dickens novel for at most --max-time."})
+                "Without --corpus it trains on the built-in Dickens novel for at most --max-time (3 minutes by default)."})
 public final class TrainCommand extends ComputeCommand {
 
     /** Streams used for validation. */
@@ -110,8 +110,9 @@ public final class TrainCommand extends ComputeCommand {
     Map<String, String> clipperOptions = new LinkedHashMap<>();
     @Option(names = "--epochs", defaultValue = "20", description = "Passes over the corpus.")
     int epochs;
-    @Option(names = "--max-time", defaultValue = "3m", converter = Durations.class,
-            description = "Training time budget, like 90s, 20m, 1h.")
+    @Option(names = "--max-time", converter = Durations.class,
+            description = "Training time budget, like 90s, 20m, 1h (default: none when --epochs or --max-steps is "
+                    + "given, else 3m).")
     Duration maxTime;
     @Option(names = "--max-steps", defaultValue = "0", description = "Stop after this many steps in total (0 = no limit).")
     long maxSteps;
@@ -170,7 +171,7 @@ public final class TrainCommand extends ComputeCommand {
                 rs.clipper().options());
         log.printf(Locale.ROOT, "batch %d, bptt %d%s, epochs %d, max time %s%s, seed %d, kernels %s%s%n", cfg.batchSize(),
                 cfg.bptt(), cfg.bpttHistory() == 0 ? "" : " (k2 " + cfg.bpttHistory() + ")", cfg.epochs(),
-                ProgressListener.format(cfg.maxTime()), cfg.maxSteps() > 0 ? ", max steps " + cfg.maxSteps() : "",
+                cfg.maxTime() == null ? "none" : ProgressListener.format(cfg.maxTime()), cfg.maxSteps() > 0 ? ", max steps " + cfg.maxSteps() : "",
                 rs.seed(), kernels.name(), ckpt != null ? ", resuming at step " + ckpt.trainer().step() : "");
         log.flush();
 
@@ -187,6 +188,32 @@ public final class TrainCommand extends ComputeCommand {
                 Checkpoints.save(ckptFile, c);
             }
         });
+        // SIGTERM or Ctrl-C: stop after the step in progress, write its checkpoint and the model, then exit
+        java.util.concurrent.CountDownLatch saved = new java.util.concurrent.CountDownLatch(1);
+        Thread stopper = new Thread(() -> {
+            run.requestStop();
+            try {
+                saved.await(120, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "recur-train-stop");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        try {
+            return finish(run, trainIds, validIds, rs, corpusFile, cfg, tok, vocab, progress, mw, stdout);
+        } finally {
+            saved.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopper);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it returns now that the model is saved
+            }
+        }
+    }
+
+    /** Trains, saves the model, prints the figures and the sample. */
+    private int finish(TrainingRun run, int[] trainIds, int[] validIds, RunSpec rs, Path corpusFile, TrainerConfig cfg,
+                       Tokenizer tok, Vocabulary vocab, ProgressListener progress, MetricsWriter mw, PrintWriter stdout) {
         TrainingResult result;
         try {
             result = run.train(trainIds, validIds);
@@ -252,7 +279,7 @@ public final class TrainCommand extends ComputeCommand {
         }
         ModelSpec ms = new ModelSpec(cell, cellOpts, vocabSize, embedding, hidden, layers, dropout, tieWeights, output,
                 outputOptions);
-        TrainerConfig cfg = new TrainerConfig(batch, bptt, bpttHistory, epochs, maxTime, evalEvery, logEvery, EVAL_BATCH,
+        TrainerConfig cfg = new TrainerConfig(batch, bptt, bpttHistory, epochs, timeLimit(), evalEvery, logEvery, EVAL_BATCH,
                 MAX_BAD_STEPS, seed.seed(), maxSteps, checkpointEvery);
         RunSpec rs = RunSpec.of(ms).withOptimizer(new ProviderChoice(optimizer, optimizerOptions))
                 .withSchedule(new ProviderChoice(schedule, scheduleOptions)).withClipper(new ProviderChoice(clipper, clipOpts))
@@ -282,8 +309,24 @@ public final class TrainCommand extends ComputeCommand {
         return m;
     }
 
+    /**
+     * The time budget: --max-time if given; none when the run is bounded by --epochs or --max-steps instead (a
+     * user who asks for 4 epochs gets 4 epochs); else the 3 minutes of the no-argument demo.
+     */
+    private Duration timeLimit() {
+        if (maxTime != null) {
+            return maxTime;
+        }
+        var parsed = spec.commandLine().getParseResult();
+        boolean bounded = parsed.hasMatchedOption("--epochs") || maxSteps > 0;
+        return bounded ? null : DEFAULT_MAX_TIME;
+    }
+
+    /** The time budget of a run that names no other bound. */
+    static final Duration DEFAULT_MAX_TIME = Duration.ofMinutes(3);
+
     private TrainerConfig limits(TrainerConfig saved) {
-        return saved.withEpochs(epochs).withMaxTime(maxTime).withMaxSteps(maxSteps).withLogEvery(logEvery)
+        return saved.withEpochs(epochs).withMaxTime(timeLimit()).withMaxSteps(maxSteps).withLogEvery(logEvery)
                 .withCheckpointEvery(checkpointEvery);
     }
 
