@@ -99,6 +99,16 @@ class ScoreCliTest {
     }
 
     @Test
+    void aByteOrderMarkAndCrlfLineEndsChangeNothing() throws Exception {
+        Path plain = write("plain.txt", List.of("the cat sat", "a dog"));
+        Path marked = Files.write(dir.resolve("bom.txt"), "\uFEFFthe cat sat\r\na dog\r\n".getBytes(StandardCharsets.UTF_8));
+        String a = CliRunner.run("score", "--model", model.toString(), plain.toString()).out();
+        String b = CliRunner.run("score", "--model", model.toString(), marked.toString()).out();
+        assertEquals(a, b);
+        assertTrue(a.split("\n")[0].split("\t")[3].equals("0"), "no OOV word: " + a);
+    }
+
+    @Test
     void jsonLinesCarryTheTokens() throws Exception {
         Path in = write("j.txt", List.of("the cat", "a zebra"));
         CliRunner.Result r = CliRunner.run("score", "--model", model.toString(), in.toString(), "--format", "jsonl",

@@ -134,7 +134,17 @@ public final class ScoreCommand extends ComputeCommand {
         return ExitCode.OK.code();
     }
 
+    /** Opens the input and skips a UTF-8 byte-order mark, as the corpus reader does. */
     private BufferedReader open() throws IOException {
+        BufferedReader r = openRaw();
+        r.mark(1);
+        if (r.read() != '\uFEFF') {
+            r.reset();
+        }
+        return r;
+    }
+
+    private BufferedReader openRaw() throws IOException {
         var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         if (input == null || input.equals("-")) {
