@@ -160,6 +160,11 @@ class CliEndToEndTest {
             assertEquals(ExitCode.BAD_DATA.code(), r.code(), level + ": " + r);
             assertEquals("recur: " + empty + ": is empty; a corpus needs text to train or evaluate on\n", r.err(), level);
         }
+        Path blank = Files.writeString(dir.resolve("blank.txt"), "  \n\t\n\n");
+        CliRunner.Result r = CliRunner.run("train", "--corpus", blank.toString(), "--level", "word", "--out",
+                dir.resolve("never.recur").toString());
+        assertEquals(ExitCode.BAD_DATA.code(), r.code(), r.toString());
+        assertEquals("recur: " + blank + ": has only white space; a word-level corpus needs words\n", r.err());
         assertFalse(Files.exists(dir.resolve("never.recur")));
         CliRunner.Result eval = CliRunner.run("eval", "--model", model.toString(), "--corpus", empty.toString());
         assertEquals(ExitCode.BAD_DATA.code(), eval.code(), eval.toString());

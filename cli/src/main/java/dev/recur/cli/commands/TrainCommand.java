@@ -14,6 +14,7 @@ import dev.recur.model.LanguageModel;
 import dev.recur.model.ModelSpec;
 import dev.recur.spi.ProviderChoice;
 import dev.recur.spi.Providers;
+import dev.recur.text.CorpusException;
 import dev.recur.text.Tokenizer;
 import dev.recur.text.Tokenizers;
 import dev.recur.text.Vocabulary;
@@ -150,6 +151,9 @@ public final class TrainCommand extends ComputeCommand {
             corpusFile = Path.of(ckpt.spec().data().get(0));
         }
         String text = Corpora.read(corpusFile);
+        if (text.isBlank() && (ckpt != null ? ckpt.model().tokenizer().level() : level).equals("word")) {
+            throw new CorpusException(Corpora.name(corpusFile) + ": has only white space; a word-level corpus needs words");
+        }
         String[] parts = valid != null ? new String[] {text, Corpora.read(valid)} : Corpora.holdOut(text, validFraction);
         Tokenizer tok = ckpt != null ? ckpt.model().tokenizer() : Tokenizers.of(level, minCount, maxVocab);
         Vocabulary vocab = ckpt != null ? ckpt.model().vocabulary() : tok.buildVocabulary(parts[0]);
