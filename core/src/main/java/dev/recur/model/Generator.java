@@ -35,8 +35,15 @@ public final class Generator {
         this.logits = new float[net.vocabSize()];
     }
 
-    /** The prime's ids as generation sees them: a word-level prime that does not end a line continues it. */
-    static int[] primeIds(LanguageModel model, String primeText) {
+    /**
+     * The prime's ids as generation feeds them: a word-level prime that does not end a line continues that
+     * line (no {@code <eos>} after it); an empty prime is the line-start token.
+     *
+     * @param model the model (its tokenizer and vocabulary)
+     * @param primeText the prime (may be empty)
+     * @return the ids fed before the first generated token (at least one)
+     */
+    public static int[] primeIds(LanguageModel model, String primeText) {
         int[] ids = primeText == null || primeText.isEmpty() ? new int[0]
                 : model.tokenizer().encode(primeText, model.vocabulary());
         if (ids.length > 0 && model.tokenizer().level().equals("word") && !primeText.endsWith("\n")) {

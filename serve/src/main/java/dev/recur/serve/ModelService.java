@@ -150,8 +150,7 @@ public final class ModelService {
      * @return the tokens fed before the first generated one (at least 1: an empty prompt starts a line)
      */
     public int promptTokens(String prompt) {
-        int[] ids = prompt.isEmpty() ? new int[0] : model.tokenizer().encode(prompt, model.vocabulary());
-        return Math.max(1, ids.length);
+        return Generator.primeIds(model, prompt).length;
     }
 
     /**

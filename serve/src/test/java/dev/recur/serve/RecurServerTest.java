@@ -92,6 +92,7 @@ class RecurServerTest {
             assertEquals("length", c.get("finish_reason").getAsString());
         }
         assertEquals(40, j.getAsJsonObject("usage").get("completion_tokens").getAsInt());
+        assertEquals(2, j.getAsJsonObject("usage").get("prompt_tokens").getAsInt(), "'the cat' continues its line");
         assertEquals(11, j.get("seed").getAsLong());
         JsonArray again = json(post(port, "/v1/completions",
                 "{\"prompt\":\"the cat\",\"max_tokens\":20,\"temperature\":0.9,\"seed\":11,\"n\":2}"))

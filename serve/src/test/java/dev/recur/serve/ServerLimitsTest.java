@@ -98,22 +98,25 @@ class ServerLimitsTest {
     void stoppingLetsTheRequestInFlightFinish() throws Exception {
         RecurServer s = new RecurServer(slowService(), ServeOptions.defaults(0));
         int port = s.start();
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        try {
-            Future<HttpResponse<String>> inFlight = pool.submit(() -> post(port, "/v1/completions",
-                    LONG.replace("}", ",\"stream\":true}")));
-            long t0 = System.nanoTime();
-            while (!get(port, "/metrics").body().contains("recur_requests_in_flight 1")) {
-                assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "the request never started");
-                Thread.sleep(2);
+        HttpResponse<java.io.InputStream> r = ServerFixture.HTTP.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/v1/completions"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(LONG.replace("}", ",\"stream\":true}"))).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, r.statusCode());
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(r.body(),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            String first = in.readLine(); // the first token's event: the request is in flight
+            assertTrue(first.startsWith("data: "), first);
+            Thread stopper = new Thread(() -> s.stop(Duration.ofSeconds(30)));
+            stopper.start();
+            StringBuilder rest = new StringBuilder(first).append('\n');
+            for (String line; (line = in.readLine()) != null; ) {
+                rest.append(line).append('\n');
             }
-            s.stop(Duration.ofSeconds(30));
-            HttpResponse<String> r = inFlight.get();
-            assertEquals(200, r.statusCode());
-            assertTrue(r.body().endsWith("data: [DONE]\n\n"), "the stream was finished, not cut");
-            assertEquals(2048, r.body().split("\"finish_reason\":null").length - 1, "every token was sent");
-        } finally {
-            pool.shutdownNow();
+            stopper.join(60_000);
+            String body = rest.toString();
+            assertTrue(body.endsWith("data: [DONE]\n\n"), "the stream was finished, not cut");
+            assertEquals(2048, body.split("\"finish_reason\":null").length - 1, "every token was sent");
         }
     }
 }
