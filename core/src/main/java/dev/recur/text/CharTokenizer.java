@@ -22,9 +22,25 @@ public final class CharTokenizer implements Tokenizer {
     }
 
     @Override
-    public Vocabulary buildVocabulary(String text) {
-        java.util.TreeMap<Integer, long[]> cps = new java.util.TreeMap<>();
-        text.codePoints().forEach(cp -> cps.computeIfAbsent(cp, k -> new long[1])[0]++);
+    public void tokens(String text, java.util.function.Consumer<String> sink) {
+        text.codePoints().forEach(cp -> sink.accept(new String(Character.toChars(cp))));
+    }
+
+    @Override
+    public Vocabulary vocabularyFromCounts(List<String> distinct, long[] tokenCounts) {
+        if (distinct.size() != tokenCounts.length) {
+            throw new IllegalArgumentException(distinct.size() + " tokens, " + tokenCounts.length + " counts");
+        }
+        java.util.TreeMap<Integer, long[]> cps = new java.util.TreeMap<>(); // code point order
+        for (int i = 0; i < tokenCounts.length; i++) {
+            String t = distinct.get(i);
+            if (t.isEmpty() || t.codePointCount(0, t.length()) != 1) {
+                throw new IllegalArgumentException("a character token is one code point, got '" + t + "'");
+            }
+            if (cps.put(t.codePointAt(0), new long[] {tokenCounts[i]}) != null) {
+                throw new IllegalArgumentException("token '" + t + "' is listed twice");
+            }
+        }
         List<String> tokens = new ArrayList<>(cps.size() + 1);
         long[] counts = new long[cps.size() + 1];
         tokens.add(Vocabulary.UNK);

@@ -19,6 +19,27 @@ public final class TextFiles {
     }
 
     /**
+     * Splits off the last {@code fraction} of a text as validation text: at the start of the line after the
+     * character at {@code (int) (length × (1 − fraction))} (mid-line only when no line starts after it). Every
+     * front end holds out validation text this way ({@code recur train}, {@code recur spark-train}).
+     *
+     * @param text the corpus
+     * @param fraction the share to hold out, in (0, 1)
+     * @return {training text, validation text}
+     */
+    public static String[] holdOut(String text, double fraction) {
+        int cut = (int) (text.length() * (1 - fraction));
+        int nl = text.indexOf('\n', cut);
+        if (nl >= 0 && nl < text.length() - 1) {
+            cut = nl + 1;
+        }
+        if (cut > 0 && cut < text.length() && Character.isLowSurrogate(text.charAt(cut))) {
+            cut--;
+        }
+        return new String[] {text.substring(0, cut), text.substring(cut)};
+    }
+
+    /**
      * Reads a whole file as UTF-8, dropping a leading byte-order mark.
      *
      * @param file the file

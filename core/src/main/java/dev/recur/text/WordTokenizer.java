@@ -73,9 +73,21 @@ public final class WordTokenizer implements Tokenizer {
      * always gives the same ids. Each token's count is kept in the vocabulary.
      */
     @Override
-    public Vocabulary buildVocabulary(String text) {
-        Map<String, long[]> counts = new LinkedHashMap<>(); // first-appearance order
-        forEachToken(text, w -> counts.computeIfAbsent(w, k -> new long[1])[0]++);
+    public void tokens(String text, java.util.function.Consumer<String> sink) {
+        forEachToken(text, sink);
+    }
+
+    @Override
+    public Vocabulary vocabularyFromCounts(List<String> tokens, long[] tokenCounts) {
+        if (tokens.size() != tokenCounts.length) {
+            throw new IllegalArgumentException(tokens.size() + " tokens, " + tokenCounts.length + " counts");
+        }
+        Map<String, long[]> counts = new LinkedHashMap<>();
+        for (int i = 0; i < tokenCounts.length; i++) {
+            if (counts.put(tokens.get(i), new long[] {tokenCounts[i]}) != null) {
+                throw new IllegalArgumentException("token '" + tokens.get(i) + "' is listed twice");
+            }
+        }
         List<String> order = new ArrayList<>(counts.keySet());
         Map<String, Integer> first = new java.util.HashMap<>();
         for (int i = 0; i < order.size(); i++) {

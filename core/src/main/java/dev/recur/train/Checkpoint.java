@@ -20,10 +20,30 @@ import java.util.TreeMap;
  * @param optimizerState the optimizer's state
  * @param scheduleState  the schedule's state ({@link dev.recur.spi.LearningRateSchedule#state()})
  * @param dropoutState   the state of the model's dropout generator
- * @param trainer        where the trainer stands
+ * @param trainer        where the trainer stands (in a data-parallel run: the first replica's, with the best
+ *                       weights)
+ * @param replicas       the replicas of a data-parallel run, every one's position and dropout generator (empty for
+ *                       a run in one process)
  */
 public record Checkpoint(LanguageModel model, RunSpec spec, dev.recur.spi.OptimizerState optimizerState,
-                         Map<String, Double> scheduleState, long dropoutState, TrainerState trainer) {
+                         Map<String, Double> scheduleState, long dropoutState, TrainerState trainer,
+                         java.util.List<ReplicaState> replicas) {
+
+    /**
+     * A checkpoint of a run in one process (no replicas).
+     *
+     * @param model the model, with the weights after {@code trainer.step()} steps
+     * @param spec the run, its options resolved and its learning rate present
+     * @param optimizerState the optimizer's state
+     * @param scheduleState the schedule's state
+     * @param dropoutState the state of the model's dropout generator
+     * @param trainer where the trainer stands
+     */
+    public Checkpoint(LanguageModel model, RunSpec spec, dev.recur.spi.OptimizerState optimizerState,
+                      Map<String, Double> scheduleState, long dropoutState, TrainerState trainer) {
+        this(model, spec, optimizerState, scheduleState, dropoutState, trainer, java.util.List.of());
+    }
+
     /**
      * Validates the components: the run must have its base rate and describe the model.
      *
@@ -33,8 +53,10 @@ public record Checkpoint(LanguageModel model, RunSpec spec, dev.recur.spi.Optimi
      * @param scheduleState the schedule's state ({@link dev.recur.spi.LearningRateSchedule#state()})
      * @param dropoutState the state of the model's dropout generator
      * @param trainer where the trainer stands
+     * @param replicas the replicas of a data-parallel run (empty for a run in one process)
      */
     public Checkpoint {
+        replicas = java.util.List.copyOf(Objects.requireNonNull(replicas, "replicas"));
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(optimizerState, "optimizerState");
@@ -77,7 +99,8 @@ public record Checkpoint(LanguageModel model, RunSpec spec, dev.recur.spi.Optimi
         same("eval batch", c.evalBatch(), limits.evalBatch());
         same("max bad steps", c.maxBadSteps(), limits.maxBadSteps());
         same("seed", c.seed(), limits.seed());
-        return new Checkpoint(model, spec.withTrainer(limits), optimizerState, scheduleState, dropoutState, trainer);
+        return new Checkpoint(model, spec.withTrainer(limits), optimizerState, scheduleState, dropoutState, trainer,
+                replicas);
     }
 
     private static void same(String what, long checkpoint, long given) {

@@ -125,6 +125,7 @@ public final class Trainer {
      * @return how the run ended
      */
     public TrainingResult train(int[] train, int[] valid, TrainerState resume) {
+        stoppedAt = null;
         final int batch = config.batchSize();
         final int k1 = config.bptt();
         final int k2 = config.history();
@@ -177,9 +178,10 @@ public final class Trainer {
         final long t0 = System.nanoTime();
         if (resume != null && config.maxSteps() > 0 && p.step >= config.maxSteps()) {
             // nothing left to do: the checkpoint is already at (or past) the step limit
+            stoppedAt = resume;
             TrainingResult done = new TrainingResult(p.step, p.skipped, firstEpoch, p.tokens, Duration.ZERO,
                     p.bestEval, null, "max steps " + config.maxSteps() + " already reached (the checkpoint is at step "
-                    + p.step + ")");
+                    + p.step + ")", Double.NaN);
             listeners.forEach(l -> l.onEnd(done));
             return done;
         }
@@ -238,6 +240,8 @@ public final class Trainer {
                 p.tokens += rows;
                 p.lossSum += loss;
                 p.lossRows += rows;
+                p.callLossSum += loss;
+                p.callLossRows += rows;
                 p.reportSteps++;
                 p.reportTokens += rows;
                 if (clip.clipped()) {
@@ -280,6 +284,8 @@ public final class Trainer {
                         validated = true;
                         if (validate(valid, epoch, p.step, false, best, p)) {
                             stopReason = "schedule: " + p.stopNote;
+                            stoppedAt = state(epoch, s + k1, p.rolledBack ? new float[startState.length] : startState,
+                                    best, p);
                             break training;
                         }
                         if (p.rolledBack) {
@@ -298,6 +304,7 @@ public final class Trainer {
                     }
                     if (stop) {
                         stopReason = "schedule: " + p.stopNote;
+                        stoppedAt = state(epoch + 1, 0, new float[startState.length], best, p);
                         break training;
                     }
                 } else if (checkpointDue) {
@@ -313,22 +320,32 @@ public final class Trainer {
                         }
                     }
                     stopReason = "stop requested";
+                    stoppedAt = !lastOfEpoch ? state(epoch, s + k1, startState, best, p)
+                            : state(epoch + 1, 0, new float[startState.length], best, p);
                     break training;
                 }
                 if (maxed || outOfTime) {
                     stopReason = maxed ? "max steps " + config.maxSteps() : "time limit " + config.maxTime();
                     if (valid != null && !lastOfEpoch && !validated) {
                         validate(valid, epoch, p.step, false, best, p);
+                        validated = true;
                     }
+                    stoppedAt = !lastOfEpoch ? state(epoch, s + k1, validated && p.rolledBack
+                            ? new float[startState.length] : startState, best, p)
+                            : state(epoch + 1, 0, new float[startState.length], best, p);
                     break training;
                 }
             }
+        }
+        if (epoch > config.epochs()) {
+            stoppedAt = state(epoch, 0, new float[startState.length], best, p); // every epoch done
         }
         if (p.bestEval != null && p.lastEval != null && p.lastEval.meanLoss() > p.bestEval.meanLoss()) {
             restore(params, best);
         }
         TrainingResult result = new TrainingResult(p.step, p.skipped, Math.min(epoch, config.epochs()), p.tokens,
-                Duration.ofNanos(System.nanoTime() - t0), p.bestEval, p.lastEval, stopReason);
+                Duration.ofNanos(System.nanoTime() - t0), p.bestEval, p.lastEval, stopReason,
+                p.callLossRows == 0 ? Double.NaN : p.callLossSum / p.callLossRows);
         listeners.forEach(l -> l.onEnd(result));
         return result;
     }
@@ -351,6 +368,8 @@ public final class Trainer {
         long reportTokens;
         ClipReport lastClip = new ClipReport(0, 0, false);
         double[] paramNorms;
+        double callLossSum;
+        long callLossRows;
 
         void resetReport() {
             lossSum = 0;
@@ -365,10 +384,26 @@ public final class Trainer {
         if (checkpoints == null) {
             return;
         }
-        TrainerState st = new TrainerState(epoch, position, p.step, p.skipped, p.tokens, p.sinceEval, carried,
-                p.bestEval == null ? Double.NaN : p.bestEval.meanLoss(), p.bestEval == null ? null : best);
-        Checkpoint c = checkpoints.apply(st);
+        Checkpoint c = checkpoints.apply(state(epoch, position, carried, best, p));
         listeners.forEach(l -> l.onCheckpoint(c));
+    }
+
+    private static TrainerState state(int epoch, long position, float[] carried, float[][] best, Progress p) {
+        return new TrainerState(epoch, position, p.step, p.skipped, p.tokens, p.sinceEval, carried,
+                p.bestEval == null ? Double.NaN : p.bestEval.meanLoss(), p.bestEval == null ? null : best);
+    }
+
+    /** Where the last {@link #train} call left off (null before one returned): resuming from it continues the run. */
+    private TrainerState stoppedAt;
+
+    /**
+     * Where the last {@link #train} call stopped, as a checkpoint would record it: the next window, the carried
+     * state, the counters and the best weights. Null before a call returned.
+     *
+     * @return the state to continue from, or null
+     */
+    public TrainerState stoppedAt() {
+        return stoppedAt;
     }
 
     /** Validates, lets the schedule react; returns whether to stop. */

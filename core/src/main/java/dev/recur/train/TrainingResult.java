@@ -14,7 +14,9 @@ import java.time.Duration;
  * @param bestValidation the best validation seen (null when no validation data)
  * @param lastValidation the last validation (null when no validation data)
  * @param stopReason     why training ended ("epochs done", "time limit", "schedule: ...")
+ * @param trainingLoss   the mean training loss (nats per token) over the steps this call took (NaN when none)
  */
 public record TrainingResult(long steps, long skippedSteps, int epochs, long tokens, Duration elapsed,
-                             Evaluation bestValidation, Evaluation lastValidation, String stopReason) {
+                             Evaluation bestValidation, Evaluation lastValidation, String stopReason,
+                             double trainingLoss) {
 }

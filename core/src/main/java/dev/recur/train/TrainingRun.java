@@ -208,10 +208,30 @@ public final class TrainingRun {
             trainer.requestStop();
         }
         try {
-            return trainer.train(train, valid, resumeFrom);
+            TrainingResult r = trainer.train(train, valid, resumeFrom);
+            stoppedAt = trainer.stoppedAt();
+            return r;
         } finally {
             running = null;
         }
+    }
+
+    private TrainerState stoppedAt;
+
+    /**
+     * A checkpoint of where the last {@link #train} call stopped (at a step limit, a time limit, a requested stop,
+     * a schedule's stop or the end of the epochs): {@link #resume} from it continues the run bit for bit, with
+     * new limits through {@link Checkpoint#withLimits}. The model in it is this run's model (not a copy).
+     *
+     * @return the checkpoint
+     * @throws IllegalStateException before {@link #train} returned
+     */
+    public Checkpoint checkpoint() {
+        if (stoppedAt == null) {
+            throw new IllegalStateException("the run has not been trained yet");
+        }
+        return new Checkpoint(model, spec, optimizer.state(), schedule.state(), model.network().dropoutState(),
+                stoppedAt);
     }
 
     private volatile Trainer running;

@@ -34,8 +34,49 @@ public final class Checkpoints {
     private Checkpoints() {
     }
 
-    /** Writes a checkpoint atomically. */
+    /**
+     * Writes a checkpoint atomically.
+     *
+     * @param file where to write it
+     * @param c the checkpoint
+     */
     public static void save(Path file, dev.recur.train.Checkpoint c) {
+        ModelFiles.write(file, toMessage(c));
+    }
+
+    /**
+     * The checkpoint as the payload of a checkpoint file (no header): to ship it between processes.
+     *
+     * @param c the checkpoint
+     * @return its bytes, read back by {@link #fromBytes}
+     */
+    public static byte[] toBytes(dev.recur.train.Checkpoint c) {
+        return toMessage(c).toByteArray();
+    }
+
+    /**
+     * A checkpoint from bytes made by {@link #toBytes}, validated as a file is.
+     *
+     * @param bytes the bytes
+     * @param name what to call them in errors
+     * @param providers where plugins are looked up by name
+     * @param kernels the kernels the model computes with
+     * @return the checkpoint
+     * @throws ModelFileException when the bytes are not a valid checkpoint
+     */
+    public static dev.recur.train.Checkpoint fromBytes(byte[] bytes, String name, Providers providers,
+                                                       MathKernels kernels) {
+        ModelFile m;
+        try {
+            m = ModelFile.parseFrom(bytes);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw ModelFiles.bad(name, "is not a valid checkpoint (" + e.getMessage() + ")");
+        }
+        ModelFiles.validate(name, m);
+        return fromMessage(name, m, providers, kernels);
+    }
+
+    private static ModelFile toMessage(dev.recur.train.Checkpoint c) {
         ModelFile.Builder m = ModelFiles.toMessage(c.model());
         RunSpec run = c.spec();
         TrainerState ts = c.trainer();
@@ -64,8 +105,16 @@ public final class Checkpoints {
                 k.addBestWeights(Tensors.of(ps.get(i).name(), ps.get(i).shape(), best[i]));
             }
         }
+        for (dev.recur.train.ReplicaState r : c.replicas()) {
+            TrainerState t = r.trainer();
+            k.addReplicas(dev.recur.io.proto.Replica.newBuilder().setEpoch(t.epoch()).setPosition(t.position())
+                    .setStep(t.step()).setSkippedSteps(t.skipped()).setTokens(t.tokens())
+                    .setSinceValidation(t.sinceValidation())
+                    .setCarriedState(Tensors.of("carried", new int[] {t.carried().length}, t.carried()))
+                    .setDropoutState(r.dropoutState()));
+        }
         m.setCheckpoint(k);
-        ModelFiles.write(file, m.build());
+        return m.build();
     }
 
     private static NamedOptions.Builder named(ProviderChoice c) {
@@ -88,8 +137,11 @@ public final class Checkpoints {
 
     /** Reads a checkpoint and rebuilds its model; a model file without a checkpoint part is an error. */
     public static dev.recur.train.Checkpoint load(Path file, Providers providers, MathKernels kernels) {
-        String name = file.toString();
-        ModelFile m = ModelFiles.read(file);
+        return fromMessage(file.toString(), ModelFiles.read(file), providers, kernels);
+    }
+
+    private static dev.recur.train.Checkpoint fromMessage(String name, ModelFile m, Providers providers,
+                                                          MathKernels kernels) {
         if (!m.hasCheckpoint()) {
             throw new ModelFileException(Kind.BAD_FILE, name + ": is a model file, not a checkpoint (save one with "
                     + "--checkpoint-every N)");
@@ -161,8 +213,18 @@ public final class Checkpoints {
                     OptionalDouble.of(baseLr), new ProviderChoice(k.getSchedule().getName(), k.getSchedule().getOptionsMap()),
                     new ProviderChoice(k.getClipper().getName(), k.getClipper().getOptionsMap()), config,
                     k.getDataFilesList());
+            List<dev.recur.train.ReplicaState> replicas = new java.util.ArrayList<>();
+            for (dev.recur.io.proto.Replica r : k.getReplicasList()) {
+                float[] rc = new float[(int) Tensors.elements(r.getCarriedState())];
+                if (rc.length != carried.length || Tensors.copyFinite(r.getCarriedState(), rc) != null) {
+                    throw ModelFiles.bad(name, "replica " + replicas.size() + " has an invalid carried state");
+                }
+                replicas.add(new dev.recur.train.ReplicaState(new TrainerState(Math.max(1, r.getEpoch()),
+                        r.getPosition(), r.getStep(), r.getSkippedSteps(), r.getTokens(), r.getSinceValidation(), rc,
+                        Double.NaN, null), r.getDropoutState()));
+            }
             return new dev.recur.train.Checkpoint(lm, run, new OptimizerState(opt, optScalars), k.getScheduleStateMap(),
-                    dropout, ts);
+                    dropout, ts, replicas);
         } catch (IllegalArgumentException e) {
             throw ModelFiles.bad(name, "has an invalid trainer state: " + e.getMessage());
         }

@@ -310,7 +310,7 @@ public final class ModelFiles {
         return m;
     }
 
-    private static void validate(String name, ModelFile m) {
+    static void validate(String name, ModelFile m) {
         if (m.getFormatVersion() != 0 && m.getFormatVersion() > FORMAT_VERSION) {
             throw bad(name, "declares format version " + m.getFormatVersion() + " in its payload");
         }

@@ -141,6 +141,14 @@ public abstract class AbstractOptimizer implements Optimizer {
         if (step == null) {
             throw new IllegalArgumentException("optimizer state lacks 'step'");
         }
+        if (st.tensors().isEmpty()) {
+            // the state of an optimizer that has not stepped yet (or keeps no tensors): fresh slots on the next step
+            this.state = null;
+            this.steps = step.longValue();
+            this.bound = null;
+            this.restoredNames = null;
+            return;
+        }
         int n = 0;
         for (String key : st.tensors().keySet()) {
             String[] parts = key.split("/", 3);

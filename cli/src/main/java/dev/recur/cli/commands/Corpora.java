@@ -41,16 +41,4 @@ final class Corpora {
         return file == null ? DEFAULT_NAME : file.toString();
     }
 
-    /** Splits off the last {@code fraction} of the text (at a line boundary when there is one). */
-    static String[] holdOut(String text, double fraction) {
-        int cut = (int) (text.length() * (1 - fraction));
-        int nl = text.indexOf('\n', cut);
-        if (nl >= 0 && nl < text.length() - 1) {
-            cut = nl + 1;
-        }
-        if (cut > 0 && cut < text.length() && Character.isLowSurrogate(text.charAt(cut))) {
-            cut--;
-        }
-        return new String[] {text.substring(0, cut), text.substring(cut)};
-    }
 }

@@ -154,7 +154,7 @@ public final class TrainCommand extends ComputeCommand {
         if (text.isBlank() && (ckpt != null ? ckpt.model().tokenizer().level() : level).equals("word")) {
             throw new CorpusException(Corpora.name(corpusFile) + ": has only white space; a word-level corpus needs words");
         }
-        String[] parts = valid != null ? new String[] {text, Corpora.read(valid)} : Corpora.holdOut(text, validFraction);
+        String[] parts = valid != null ? new String[] {text, Corpora.read(valid)} : dev.recur.text.TextFiles.holdOut(text, validFraction);
         Tokenizer tok = ckpt != null ? ckpt.model().tokenizer() : Tokenizers.of(level, minCount, maxVocab);
         Vocabulary vocab = ckpt != null ? ckpt.model().vocabulary() : tok.buildVocabulary(parts[0]);
         int[] trainIds = tok.encode(parts[0], vocab);
