@@ -50,7 +50,7 @@ final class DataParallelRun {
     /** One round's figures, for progress and metrics. */
     record RoundReport(int round, int epoch, long step, double loss, double learningRate, long tokens,
                        double tokensPerSecond, double roundSeconds, double computeSeconds, double communicationSeconds,
-                       long bytesPerReplica, Duration elapsed) {
+                       double averageSeconds, long bytesPerReplica, Duration elapsed) {
     }
 
     /** A validation on the driver. */
@@ -199,7 +199,9 @@ final class DataParallelRun {
                 throw new IllegalStateException("a round returned " + results.size() + " results for " + workers
                         + " replicas");
             }
+            long a0 = System.nanoTime();
             shared = average(results);
+            double averageSeconds = (System.nanoTime() - a0) / 1e9;
             double lossSum = 0;
             long lossTokens = 0;
             long roundTokens = 0;
@@ -223,7 +225,7 @@ final class DataParallelRun {
             RoundReport rep = new RoundReport(round, epochBefore, stepNow, lossTokens == 0 ? Double.NaN
                     : lossSum / lossTokens, schedule.learningRate(Math.max(0, stepNow - 1)), roundTokens,
                     roundTokens / roundSeconds, roundSeconds, roundCompute, Math.max(0, roundSeconds - roundCompute),
-                    shared.bytes(), Duration.ofNanos(System.nanoTime() - t0));
+                    averageSeconds, shared.bytes(), Duration.ofNanos(System.nanoTime() - t0));
             listeners.forEach(l -> l.onRound(rep));
             boolean epochEnded = replicas[0].epoch() > epochBefore;
             validatedLast = false;
@@ -444,6 +446,7 @@ final class DataParallelRun {
                 m.put("round_s", r.roundSeconds());
                 m.put("compute_s", r.computeSeconds());
                 m.put("communication_s", r.communicationSeconds());
+                m.put("average_s", r.averageSeconds());
                 m.put("bytes_per_replica", r.bytesPerReplica());
                 m.put("elapsed_s", r.elapsed().toMillis() / 1000.0);
                 sink.accept(m);
