@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# recur spark-train's quality against one process on the same number of training tokens: PTB, Elman E = H = 256,
-# batch 32 (per replica), bptt 35, Adam 1e-3, clip 0.25, constant rate (the model kept is the best validation), EPOCHS (default 6) passes
-# over the corpus in total. One process: `recur train --threads 2`; Spark: `local[2]`, two replicas, each one
-# pass over its half per epoch, averaged every K (default 50) steps. Prints both test perplexities and the ratio.
+# recur spark-train's quality against one process on the same number of training tokens and steps: PTB, Elman
+# E = H = 256, a global batch of 32 streams, bptt 35, Adam 1e-3, clip 0.25, constant rate (the model kept is the
+# best validation), EPOCHS (default 6) passes over the corpus in total. One process: `recur train --threads 2`,
+# batch 32; Spark: `local[2]`, two replicas of batch 16, each one pass over its half per epoch, averaged every
+# K (default 50) steps. Prints both test perplexities and the ratio.
 #   benchmarks/spark-quality.sh [K]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,12 +12,12 @@ k="${1:-50}"
 epochs="${EPOCHS:-6}"
 out="${OUT:-$(mktemp -d)}"
 w=(--corpus "$data/ptb.train.txt" --valid "$data/ptb.valid.txt" --test "$data/ptb.test.txt" --level word
-   --embedding 256 --hidden 256 --batch 32 --bptt 35 --lr 0.001 --clip 0.25
+   --embedding 256 --hidden 256 --bptt 35 --lr 0.001 --clip 0.25
    --epochs "$epochs" --sample-length 0 --seed 1)
 t0=$(date +%s)
-./recur train "${w[@]}" --threads 2 --metrics "$out/single.jsonl" --out "$out/single.recur" > "$out/single.txt" 2>&1
+./recur train "${w[@]}" --batch 32 --threads 2 --metrics "$out/single.jsonl" --out "$out/single.recur" > "$out/single.txt" 2>&1
 t1=$(date +%s)
-./recur spark-train "${w[@]}" --master 'local[2]' --workers 2 --sync-every "$k" --metrics "$out/spark.jsonl" \
+./recur spark-train "${w[@]}" --batch 16 --master 'local[2]' --workers 2 --sync-every "$k" --metrics "$out/spark.jsonl" \
   --out "$out/spark.recur" > "$out/spark.txt" 2>&1
 t2=$(date +%s)
 single=$(sed -n 's/^test: .*perplexity \([0-9.]*\).*/\1/p' "$out/single.txt")

@@ -22,16 +22,24 @@ class ResumeTest {
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "checkpoint after {0} steps, {1} in total, {2} x {3}, dropout {4}")
-    @CsvSource({"7,30,elman,1,0", "19,30,elman,1,0", "38,45,elman,1,0", "11,30,lstm,2,0.2", "19,30,gru,2,0.1",
-        "15,30,elman,1,0", "10,30,gru,2,0.1"})
-    void resumedRunIsBitIdenticalToAnUninterruptedOne(int n, int total, String cell, int layers, double dropout)
-            throws Exception {
+    @ParameterizedTest(name = "checkpoint after {0} steps, {1} in total, {2} x {3}, dropout {4}, tied {5}, k2 {6}, "
+            + "{7} thread(s)")
+    @CsvSource({"7,30,elman,1,0,false,0,1", "19,30,elman,1,0,false,0,1", "38,45,elman,1,0,false,0,1",
+        "11,30,lstm,2,0.2,false,0,1", "19,30,gru,2,0.1,false,0,1", "15,30,elman,1,0,false,0,1", "10,30,gru,2,0.1,false,0,1",
+        // tied weights, k2 > k1 (--bptt-history), two threads, a checkpoint at an eval step that is the stop step
+        "13,30,elman,1,0,true,0,2", "12,30,lstm,2,0.2,false,16,2", "20,30,gru,1,0.1,true,12,2",
+        "5,30,elman,2,0.3,true,20,1", "25,30,lstm,1,0,false,0,2"})
+    void resumedRunIsBitIdenticalToAnUninterruptedOne(int n, int total, String cell, int layers, double dropout,
+                                                      boolean tied, int history, int threads) throws Exception {
         Path corpus = Files.writeString(dir.resolve("c.txt"), CliEndToEndTest.TEXT);
-        String[] common = {"train", "--corpus", corpus.toString(), "--level", "word", "--hidden", "12", "--embedding", "6",
+        String[] common = {"train", "--corpus", corpus.toString(), "--level", "word", "--hidden", "12", "--embedding", tied ? "12" : "6",
             "--bptt", "8", "--batch", "4", "--lr", "0.01", "--schedule", "plateau", "--schedule-option", "mode=on-stall",
             "--schedule-option", "min-improvement=1.05", "--eval-every", "5", "--seed", "3", "--sample-length", "0",
-            "--cell", cell, "--layers", String.valueOf(layers), "--dropout", String.valueOf(dropout)};
+            "--cell", cell, "--layers", String.valueOf(layers), "--dropout", String.valueOf(dropout),
+            "--bptt-history", String.valueOf(history), "--threads", String.valueOf(threads)};
+        if (tied) {
+            common = CliEndToEndTest.concat(common, "--tie-weights");
+        }
         Path a = dir.resolve("a.recur");
         CliRunner.Result ra = CliRunner.run(CliEndToEndTest.concat(common, "--max-steps", String.valueOf(total),
                 "--out", a.toString()));
@@ -47,7 +55,8 @@ class ResumeTest {
 
         Path c = dir.resolve("c.recur");
         CliRunner.Result rc = CliRunner.run("train", "--resume", ckpt.toString(), "--corpus", corpus.toString(),
-                "--max-steps", String.valueOf(total), "--out", c.toString(), "--sample-length", "0");
+                "--max-steps", String.valueOf(total), "--out", c.toString(), "--sample-length", "0", "--threads",
+                String.valueOf(3 - threads)); // and on the other thread count: results do not depend on it
         assertEquals(0, rc.code(), rc.toString());
         assertTrue(rc.err().contains("resuming at step " + n), rc.err());
 

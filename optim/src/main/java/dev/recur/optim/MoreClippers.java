@@ -78,25 +78,69 @@ public final class MoreClippers {
     }
 
     /**
-     * Unit-wise adaptive clipping (Brock et al. 2021): for every unit u (a row of a matrix, the whole of a
-     * vector), {@code if ‖g_u‖ > λ·max(‖w_u‖, ε) then g_u ← λ·max(‖w_u‖, ε)·g_u/‖g_u‖}.
+     * Unit-wise adaptive clipping (AGC, Brock et al. 2021, "High-performance large-scale image recognition without
+     * normalization"): for every <em>output unit</em> u, {@code if ‖g_u‖ > λ·max(‖w_u‖, ε) then
+     * g_u ← λ·max(‖w_u‖, ε)·g_u/‖g_u‖}. recur stores a layer's matrix as [inputs × outputs] (x·W), so an output
+     * unit's weights — its fan-in — are a <em>column</em>; of a vector (a bias, a gain) each element is its own
+     * unit. This is the reference implementation's {@code unitwise_norm} for the same layout (norms over axis 0
+     * of a 2-D weight, element-wise for 1-D). For the embedding [vocabulary × E] the output units are the E
+     * embedding dimensions.
      */
     public static GradientClipper adaptive(double lambda, double eps, MathKernels k) {
         positive("clipping", lambda);
         positive("eps", eps);
         return each(k, p -> {
             boolean clipped = false;
-            int rows = p.shape().length == 1 ? 1 : p.rows();
+            boolean vector = p.shape().length == 1;
+            int rows = vector ? 1 : p.rows();
             int cols = p.size() / rows;
-            // a row-sparse gradient: only its touched rows can exceed the limit (the others are zero)
-            int units = p.rowSparseGradient() ? p.gradientRanges() : rows;
-            for (int u = 0; u < units; u++) {
-                int r = p.rowSparseGradient() ? p.gradientRangeStart(u) / cols : u;
-                double gn = Math.sqrt(k.sumOfSquares(cols, p.grad(), r * cols));
-                double limit = lambda * Math.max(Math.sqrt(k.sumOfSquares(cols, p.value(), r * cols)), eps);
-                if (gn > limit) {
-                    k.scale(cols, (float) (limit / gn), p.grad(), r * cols);
+            float[] w = p.value();
+            float[] g = p.grad();
+            double[] wn = new double[cols];
+            double[] gn = new double[cols];
+            if (vector) {
+                for (int c = 0; c < cols; c++) {
+                    wn[c] = (double) w[c] * w[c];
+                    gn[c] = (double) g[c] * g[c];
+                }
+            } else {
+                for (int r = 0; r < rows; r++) {
+                    for (int c = 0, o = r * cols; c < cols; c++) {
+                        wn[c] += (double) w[o + c] * w[o + c];
+                    }
+                }
+                // a row-sparse gradient is zero outside its touched rows
+                int ranges = p.gradientRanges();
+                for (int i = 0; i < ranges; i++) {
+                    int from = p.gradientRangeStart(i);
+                    int to = from + p.gradientRangeLength();
+                    for (int row = from; row < to; row += cols) {
+                        for (int c = 0; c < cols; c++) {
+                            gn[c] += (double) g[row + c] * g[row + c];
+                        }
+                    }
+                }
+            }
+            float[] scale = new float[cols];
+            java.util.Arrays.fill(scale, 1f);
+            for (int c = 0; c < cols; c++) {
+                double gNorm = Math.sqrt(gn[c]);
+                double limit = lambda * Math.max(Math.sqrt(wn[c]), eps);
+                if (gNorm > limit) {
+                    scale[c] = (float) (limit / gNorm);
                     clipped = true;
+                }
+            }
+            if (clipped) {
+                int ranges = p.gradientRanges();
+                for (int i = 0; i < ranges; i++) {
+                    int from = p.gradientRangeStart(i);
+                    int to = from + p.gradientRangeLength();
+                    for (int row = from; row < to; row += cols) { // stretches are whole rows
+                        for (int c = 0; c < cols; c++) {
+                            g[row + c] *= scale[c];
+                        }
+                    }
                 }
             }
             return clipped;

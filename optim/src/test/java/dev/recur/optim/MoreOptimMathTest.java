@@ -37,6 +37,42 @@ class MoreOptimMathTest {
     }
 
     @Test
+    void restoringTheStateOfAnOptimizerThatHasNotSteppedGivesAFreshOne() {
+        // what a data-parallel run's first round ships: the state of an optimizer before its first step
+        Adam fresh = new Adam(0.9, 0.999, 1e-8, 0);
+        Adam restored = new Adam(0.9, 0.999, 1e-8, 0);
+        restored.restore(new Adam(0.9, 0.999, 1e-8, 0).state());
+        Parameter a = param(1f, 2f);
+        Parameter b = param(1f, 2f);
+        for (int i = 0; i < 3; i++) {
+            a.grad()[0] = 2f - i;
+            b.grad()[0] = 2f - i;
+            fresh.step(List.of(a), 0.1);
+            restored.step(List.of(b), 0.1);
+        }
+        assertEquals(Float.floatToRawIntBits(a.value()[0]), Float.floatToRawIntBits(b.value()[0]));
+        assertEquals(3.0, restored.state().scalars().get("step"));
+    }
+
+    @Test
+    void adamwDecaysDecoupledNotThroughTheGradient() {
+        // w = 1, g = 100, λ = 0.1, lr = 0.01, first step (m̂ = g, v̂ = g²):
+        //   decoupled (AdamW): w − lr·(g/|g| + λ·w) = 1 − 0.01·1.1 = 0.989
+        //   coupled (Adam + L2, g ← g + λ·w): w − lr·(g'/|g'|) = 1 − 0.01 = 0.99 — the decay drowned by the scaling
+        Parameter w = param(1f, 100f);
+        new Adam(0.9, 0.999, 1e-8, 0.1).step(List.of(w), 0.01);
+        assertEquals(0.989f, w.value()[0], 1e-6, "decoupled weight decay");
+        // and the decay does not depend on the gradient's scale (coupled decay would, through v̂)
+        Parameter small = param(1f, 1e-3f);
+        new Adam(0.9, 0.999, 1e-12, 0.1).step(List.of(small), 0.01);
+        assertEquals(0.989f, small.value()[0], 1e-6, "the same step for a gradient 10⁵ times smaller");
+        // the provider's adamw is this rule
+        Parameter p = param(1f, 100f);
+        new MoreOptimizerProviders.AdamWProvider().create(Map.of("weight-decay", "0.1")).step(List.of(p), 0.01);
+        assertEquals(0.989f, p.value()[0], 1e-6);
+    }
+
+    @Test
     void stepExponentialAndCosineSchedules() {
         LearningRateSchedule s = new StepSchedules.StepProvider().create(1.0, Map.of("every", "10", "gamma", "0.5"));
         assertEquals(1.0, s.learningRate(9));
@@ -77,19 +113,52 @@ class MoreOptimMathTest {
         assertEquals(1f, a.grad()[0]);
         assertEquals(-0.5f, a.grad()[1]);
 
-        Parameter m = new Parameter("m", 2, 2); // rows: units
+        // AGC's unit is an output unit: a column of an [inputs × outputs] matrix (its fan-in), an element of a vector
+        Parameter m = new Parameter("m", 2, 2);
         m.value()[0] = 3;
-        m.value()[1] = 4; // ‖w_0‖ = 5
-        m.value()[2] = 0;
-        m.value()[3] = 0; // ‖w_1‖ = 0 → floor eps
-        m.grad()[0] = 1;
-        m.grad()[1] = 0; // ‖g_0‖ = 1 > 0.1·5 = 0.5 → scaled to 0.5
-        m.grad()[2] = 0.01f;
-        m.grad()[3] = 0; // ‖g_1‖ = 0.01 > 0.1·0.001 → scaled to 1e-4
+        m.value()[2] = 4; // column 0: ‖w‖ = 5 (a row-wise rule would see rows of norm 3 and 4)
+        m.value()[1] = 0;
+        m.value()[3] = 0; // column 1: ‖w‖ = 0 → floor eps
+        m.grad()[0] = 0.3f;
+        m.grad()[2] = 0.4f; // column 0: ‖g‖ = 0.5 ≤ 0.1·5 → untouched (row-wise: 0.3 > 0.1·3 would clip)
+        m.grad()[1] = 0.006f;
+        m.grad()[3] = 0.008f; // column 1: ‖g‖ = 0.01 > 0.1·0.001 → scaled to norm 1e-4
         ClipReport ar = MoreClippers.adaptive(0.1, 1e-3, Kernels.get()).clip(List.of(m));
         assertTrue(ar.clipped());
-        assertEquals(0.5f, m.grad()[0], 1e-6);
-        assertEquals(1e-4f, m.grad()[2], 1e-9);
+        assertEquals(0.3f, m.grad()[0], 0f, "a unit under its limit is left alone");
+        assertEquals(0.4f, m.grad()[2], 0f);
+        assertEquals(0.6e-4f, m.grad()[1], 1e-10);
+        assertEquals(0.8e-4f, m.grad()[3], 1e-10);
+        m.grad()[0] = 3f;
+        m.grad()[2] = 4f; // column 0 now ‖g‖ = 5 > 0.5 → both entries scaled by 0.1
+        MoreClippers.adaptive(0.1, 1e-3, Kernels.get()).clip(List.of(m));
+        assertEquals(0.3f, m.grad()[0], 1e-6);
+        assertEquals(0.4f, m.grad()[2], 1e-6);
+
+        Parameter bias = new Parameter("bias", 2); // a vector: every element its own unit
+        bias.value()[0] = 1;
+        bias.value()[1] = 10;
+        bias.grad()[0] = 0.5f; // > 0.1·1 → 0.1
+        bias.grad()[1] = 0.5f; // ≤ 0.1·10 → untouched (a whole-vector norm would clip both)
+        MoreClippers.adaptive(0.1, 1e-3, Kernels.get()).clip(List.of(bias));
+        assertEquals(0.1f, bias.grad()[0], 1e-7);
+        assertEquals(0.5f, bias.grad()[1], 0f);
+
+        // a row-sparse gradient (an embedding): weight norms over every row, gradients only in the touched rows
+        Parameter e = new Parameter("E", 3, 2);
+        e.trackGradientRows();
+        e.value()[0] = 1;
+        e.value()[2] = 1;
+        e.value()[4] = 1; // column 0: ‖w‖ = √3
+        e.value()[1] = 2;
+        e.value()[3] = 2;
+        e.value()[5] = 2; // column 1: ‖w‖ = √12
+        e.markGradientRow(1);
+        e.grad()[2] = 1f; // column 0: ‖g‖ = 1 > 0.1·√3 → scaled to 0.1·√3
+        e.grad()[3] = 0.2f; // column 1: ‖g‖ = 0.2 ≤ 0.1·√12 → untouched
+        MoreClippers.adaptive(0.1, 1e-3, Kernels.get()).clip(List.of(e));
+        assertEquals((float) (0.1 * Math.sqrt(3)), e.grad()[2], 1e-6);
+        assertEquals(0.2f, e.grad()[3], 0f);
 
         Parameter n = new Parameter("n", 2);
         n.grad()[0] = Float.POSITIVE_INFINITY;

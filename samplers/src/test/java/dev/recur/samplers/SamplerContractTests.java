@@ -153,6 +153,58 @@ class SamplerContractTests {
         assertEquals(0, new TemperatureSampler(0.5).sample(huge, 0, 3, new java.util.SplittableRandom(1)));
     }
 
+    private static int[] draws(Sampler s, float[] logits, int n, long seed) {
+        int[] c = new int[logits.length];
+        var r = new java.util.SplittableRandom(seed);
+        for (int i = 0; i < n; i++) {
+            c[s.sample(logits, 0, logits.length, r)]++;
+        }
+        return c;
+    }
+
+    @Test
+    void kEqualToTheVocabularyAndPOfOneCutNothing() {
+        float[] logits = {0.5f, -1f, 2f, 0f};
+        double[] full = new double[logits.length];
+        double z = 0;
+        for (int i = 0; i < full.length; i++) {
+            full[i] = Math.exp(logits[i] / 1.3);
+            z += full[i];
+        }
+        for (int i = 0; i < full.length; i++) {
+            full[i] /= z;
+        }
+        int[] k = draws(new TopKSampler(4, 1.3), logits, 40_000, 21);
+        int[] p = draws(new TopPSampler(1.0, 1.3), logits, 40_000, 22);
+        for (int i = 0; i < 4; i++) {
+            assertEquals(full[i], k[i] / 40_000.0, 0.01, "top-k, k = |V|, id " + i + " (seed 21)");
+            assertEquals(full[i], p[i] / 40_000.0, 0.01, "top-p, p = 1, id " + i + " (seed 22)");
+        }
+    }
+
+    @Test
+    void tiesAtTheCutOffKeepTheLowerIds() {
+        // three tokens tie for the top; k = 2 keeps the two lowest ids of them, each with probability 1/2
+        float[] tied = {1f, 3f, 3f, 3f, 0f};
+        int[] k = draws(new TopKSampler(2, 1), tied, 8000, 31);
+        assertEquals(0, k[0] + k[3] + k[4], "only ids 1 and 2 survive the cut");
+        assertEquals(0.5, k[1] / 8000.0, 0.03, "seed 31");
+        // top-p: three equal tokens of probability ≈ 0.31 each; p = 0.5 is reached after two of them (lower ids)
+        float[] equal = {2f, 2f, 2f, 0f};
+        int[] p = draws(new TopPSampler(0.5, 1), equal, 8000, 32);
+        assertEquals(0, p[2] + p[3], "the third equal token lies past the cut");
+        assertEquals(0.5, p[0] / 8000.0, 0.03, "seed 32");
+    }
+
+    @Test
+    void temperatureToZeroIsGreedyForTheTruncatingSamplersToo() {
+        float[] logits = {0.5f, 3f, -2f, 2.999f, 1f};
+        for (double t : new double[] {1e-39, 1e-300}) {
+            assertEquals(8000, draws(new TopKSampler(3, t), logits, 8000, 41)[1], "top-k, temperature " + t);
+            assertEquals(8000, draws(new TopPSampler(0.9, t), logits, 8000, 42)[1], "top-p, temperature " + t);
+        }
+    }
+
     @Test
     void invalidOptionsAreClear() {
         assertEquals("option 'temperature' of sampler 'temperature' must be a number in (0, 1000000], got '0'",

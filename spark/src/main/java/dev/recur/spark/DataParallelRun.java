@@ -50,7 +50,8 @@ final class DataParallelRun {
     /** One round's figures, for progress and metrics. */
     record RoundReport(int round, int epoch, long step, double loss, double learningRate, long tokens,
                        double tokensPerSecond, double roundSeconds, double computeSeconds, double communicationSeconds,
-                       double averageSeconds, long bytesPerReplica, Duration elapsed) {
+                       double averageSeconds, long bytesPerReplica, double clipRate, double meanGradNorm,
+                       double maxGradNorm, Duration elapsed) {
     }
 
     /** A validation on the driver. */
@@ -206,7 +207,15 @@ final class DataParallelRun {
             long lossTokens = 0;
             long roundTokens = 0;
             double roundCompute = 0;
+            long clippedSteps = 0;
+            long allSteps = 0;
+            double normSum = 0;
+            double normMax = 0;
             for (RoundResult r : results) {
+                clippedSteps += r.clippedSteps();
+                allSteps += r.steps();
+                normSum += r.gradNormSum();
+                normMax = Math.max(normMax, r.gradNormMax());
                 replicas[r.replica()] = r.position();
                 roundTokens += r.tokens();
                 if (!Double.isNaN(r.meanLoss())) {
@@ -225,7 +234,8 @@ final class DataParallelRun {
             RoundReport rep = new RoundReport(round, epochBefore, stepNow, lossTokens == 0 ? Double.NaN
                     : lossSum / lossTokens, schedule.learningRate(Math.max(0, stepNow - 1)), roundTokens,
                     roundTokens / roundSeconds, roundSeconds, roundCompute, Math.max(0, roundSeconds - roundCompute),
-                    averageSeconds, shared.bytes(), Duration.ofNanos(System.nanoTime() - t0));
+                    averageSeconds, shared.bytes(), allSteps == 0 ? 0 : clippedSteps / (double) allSteps,
+                    allSteps == 0 ? Double.NaN : normSum / allSteps, normMax, Duration.ofNanos(System.nanoTime() - t0));
             listeners.forEach(l -> l.onRound(rep));
             boolean epochEnded = replicas[0].epoch() > epochBefore;
             validatedLast = false;
@@ -410,9 +420,10 @@ final class DataParallelRun {
         return new Listener() {
             @Override
             public void onRound(RoundReport r) {
-                log.printf(Locale.ROOT, "round %d  epoch %d  step %,d  loss %.4f (ppl %.2f)  lr %.3g  %,.0f tok/s  "
-                                + "round %.2fs = compute %.2fs + communication %.2fs%n", r.round(), r.epoch(), r.step(),
-                        r.loss(), Math.exp(r.loss()), r.learningRate(), r.tokensPerSecond(), r.roundSeconds(),
+                log.printf(Locale.ROOT, "round %d  epoch %d  step %,d  loss %.4f (ppl %.2f)  lr %.3g  clipped %.0f%% "
+                                + "(grad norm %.3g)  %,.0f tok/s  round %.2fs = compute %.2fs + communication %.2fs%n",
+                        r.round(), r.epoch(), r.step(), r.loss(), Math.exp(r.loss()), r.learningRate(),
+                        100 * r.clipRate(), r.meanGradNorm(), r.tokensPerSecond(), r.roundSeconds(),
                         r.computeSeconds(), r.communicationSeconds());
                 log.flush();
             }
@@ -447,6 +458,9 @@ final class DataParallelRun {
                 m.put("compute_s", r.computeSeconds());
                 m.put("communication_s", r.communicationSeconds());
                 m.put("average_s", r.averageSeconds());
+                m.put("clip_rate", r.clipRate());
+                m.put("grad_norm", r.meanGradNorm());
+                m.put("grad_norm_max", r.maxGradNorm());
                 m.put("bytes_per_replica", r.bytesPerReplica());
                 m.put("elapsed_s", r.elapsed().toMillis() / 1000.0);
                 sink.accept(m);

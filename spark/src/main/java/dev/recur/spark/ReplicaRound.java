@@ -10,7 +10,9 @@ import dev.recur.spark.RoundMessages.Shared;
 import dev.recur.spi.Parameter;
 import dev.recur.spi.Providers;
 import dev.recur.train.Checkpoint;
+import dev.recur.train.StepReport;
 import dev.recur.train.TrainerConfig;
+import dev.recur.train.TrainingListener;
 import dev.recur.train.TrainingResult;
 import dev.recur.train.TrainingRun;
 import java.util.List;
@@ -52,10 +54,20 @@ final class ReplicaRound {
             }
             Position at = in.replicas()[replica];
             TrainerConfig cfg = base.spec().trainer().withEpochs(at.epoch()).withMaxSteps(in.untilStep())
-                    .withMaxTime(null).withCheckpointEvery(0).withLogEvery(Integer.MAX_VALUE);
+                    .withMaxTime(null).withCheckpointEvery(0).withLogEvery(1); // every step's clipping, for the driver
             Checkpoint start = new Checkpoint(lm, base.spec().withTrainer(cfg), in.shared().optimizerState(),
                     in.schedule(), at.dropout(), at.trainerState());
             TrainingRun run = TrainingRun.resume(start, providers);
+            long[] clipped = {0};
+            double[] norms = {0, 0};
+            run.addListener(new TrainingListener() {
+                @Override
+                public void onStep(StepReport s) {
+                    clipped[0] += s.clip().clipped() ? 1 : 0;
+                    norms[0] += s.clip().normBefore();
+                    norms[1] = Math.max(norms[1], s.clip().normBefore());
+                }
+            });
             TrainingResult r = run.train(shard, null);
             Checkpoint end = run.checkpoint();
             float[][] out = new float[params.size()][];
@@ -65,7 +77,7 @@ final class ReplicaRound {
             Position next = Position.of(end.trainer(), end.dropoutState());
             return new RoundResult(replica, Shared.of(out, end.optimizerState()), next, r.trainingLoss(),
                     next.step() - at.step(), next.tokens() - at.tokens(), next.skipped() - at.skipped(),
-                    (System.nanoTime() - t0) / 1e9, r.stopReason());
+                    (System.nanoTime() - t0) / 1e9, r.stopReason(), clipped[0], norms[0], norms[1]);
         } finally {
             pool.add(base);
         }

@@ -86,6 +86,7 @@ final class RoundMessages {
 
     /** What one replica sends back after its round. */
     record RoundResult(int replica, Shared shared, Position position, double meanLoss, long steps, long tokens,
-                       long skipped, double computeSeconds, String stopReason) implements Serializable {
+                       long skipped, double computeSeconds, String stopReason, long clippedSteps, double gradNormSum,
+                       double gradNormMax) implements Serializable {
     }
 }

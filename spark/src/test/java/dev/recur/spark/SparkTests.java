@@ -34,6 +34,24 @@ final class SparkTests {
         return Path.of("..", "..", "shared", "data").resolve(name).toAbsolutePath().normalize();
     }
 
+    /**
+     * A word corpus of {@code lines} lines drawn from a fixed generator (a Zipf-like vocabulary of 2,000 words, 8 to
+     * 30 words a line): tests that train do not need the shared data.
+     */
+    static String corpus(int lines, long seed) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        StringBuilder sb = new StringBuilder();
+        for (int l = 0; l < lines; l++) {
+            int n = 8 + r.nextInt(23);
+            for (int w = 0; w < n; w++) {
+                int id = (int) Math.floor(Math.pow(2000, r.nextDouble())) - 1; // frequent low ids
+                sb.append(w == 0 ? "" : " ").append("w").append(id);
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
     static boolean hasData() {
         return Files.isDirectory(data("ptb"));
     }

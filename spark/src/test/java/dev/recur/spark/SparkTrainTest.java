@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.recur.io.Checkpoints;
 import dev.recur.io.ModelFiles;
@@ -28,7 +27,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,15 +48,8 @@ class SparkTrainTest {
 
     @BeforeAll
     static void data() throws Exception {
-        assumeTrue(SparkTests.hasData(), "needs ../shared/data");
-        train = dir.resolve("train.txt");
-        valid = dir.resolve("valid.txt");
-        try (Stream<String> l = Files.lines(SparkTests.data("ptb").resolve("ptb.train.txt"))) {
-            Files.write(train, l.limit(500).collect(Collectors.toList()));
-        }
-        try (Stream<String> l = Files.lines(SparkTests.data("ptb").resolve("ptb.valid.txt"))) {
-            Files.write(valid, l.limit(120).collect(Collectors.toList()));
-        }
+        train = Files.writeString(dir.resolve("train.txt"), SparkTests.corpus(550, 1));
+        valid = Files.writeString(dir.resolve("valid.txt"), SparkTests.corpus(120, 2));
     }
 
     /** The settings every run here shares (small model; epochs end inside rounds: 9-token windows, K = 16). */
@@ -156,6 +147,49 @@ class SparkTrainTest {
         Path one = dir.resolve("one-96.recur");
         run(args(one, "--master", "local[1]", "--workers", "1", "--max-steps", "96"));
         assertFalse(Arrays.equals(wa[0], weights(one)[0]));
+    }
+
+    @Test
+    void aDriverKilledMidRunAndResumedFromItsCheckpointGivesTheUninterruptedBits() throws Exception {
+        Path whole = dir.resolve("whole.recur");
+        run(args(whole, "--master", "local[2]", "--workers", "2", "--max-steps", "96"));
+
+        // the driver in its own JVM, checkpointing every 16 steps, killed with SIGKILL once a checkpoint exists
+        Path out = dir.resolve("killed.recur");
+        Path ckpt = dir.resolve("killed.ckpt");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(Arrays.asList(System.getProperty("recur.spark.jvmFlags", "").trim().split("\\s+")));
+        cmd.addAll(List.of("-Dspark.driver.host=127.0.0.1", "-Dspark.driver.bindAddress=127.0.0.1",
+                "-Dspark.ui.enabled=false", "-cp", System.getProperty("java.class.path"), "dev.recur.spark.SparkTrain"));
+        cmd.addAll(args(out, "--master", "local[2]", "--workers", "2", "--max-steps", "96", "--checkpoint-every", "16",
+                "--checkpoint", ckpt.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("killed.log").toFile());
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        Process driver = pb.start();
+        try {
+            long end = System.nanoTime() + 120_000_000_000L;
+            while (!Files.exists(ckpt) && driver.isAlive() && System.nanoTime() < end) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(new java.util.SplittableRandom(7).nextInt(400)); // somewhere in a later round
+            assertTrue(driver.isAlive(), "the driver was still running: " + Files.readString(dir.resolve("killed.log")));
+            driver.destroyForcibly().waitFor();
+        } finally {
+            driver.destroyForcibly();
+        }
+        Checkpoint k = Checkpoints.load(ckpt, providers, Kernels.get());
+        assertTrue(k.trainer().step() % 16 == 0 && k.trainer().step() < 96, "a checkpoint of a round's end: "
+                + k.trainer().step());
+        assertFalse(Files.exists(out), "the killed run wrote no model");
+        run(args(out, "--master", "local[2]", "--workers", "2", "--max-steps", "96", "--resume", ckpt.toString(),
+                "--checkpoint", ckpt.toString()));
+        assertSameBits(weights(whole), weights(out), "resumed after a killed driver (checkpoint at step "
+                + k.trainer().step() + ") vs uninterrupted");
+        try (Stream<Path> files = Files.list(dir)) {
+            List<String> tmp = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList();
+            assertTrue(tmp.isEmpty(), "no temporary files left: " + tmp);
+        }
     }
 
     @Test
