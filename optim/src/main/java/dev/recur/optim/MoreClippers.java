@@ -200,7 +200,8 @@ public final class MoreClippers {
         }
 
         public String description() {
-            return "unit-wise clipping relative to the weight norm (AGC, Brock et al. 2021)";
+            return "unit-wise clipping relative to the weight norm (AGC, Brock et al. 2021), per output unit: a "
+                    + "column of an [inputs x outputs] matrix, an element of a vector";
         }
 
         public List<OptionSpec> options() {

@@ -71,9 +71,19 @@ final class DataParallelRun {
         }
     }
 
+    /** How the replicas' states are summed. */
+    enum Aggregation {
+        /** Every replica's state goes to the driver, which sums them in replica order. */
+        DRIVER,
+        /** Pairs of partial sums are added on the executors, level by level (⌈log₂ W⌉ shuffles); one sum reaches
+         * the driver. */
+        TREE
+    }
+
     private final JavaSparkContext sc;
     private final JavaRDD<int[]> shards;
     private final int workers;
+    private Aggregation aggregation = Aggregation.DRIVER;
     private final int syncEvery;
     private final LanguageModel model;
     private final RunSpec spec;
@@ -139,6 +149,11 @@ final class DataParallelRun {
         }
     }
 
+    DataParallelRun aggregation(Aggregation a) {
+        this.aggregation = a;
+        return this;
+    }
+
     DataParallelRun addListener(Listener l) {
         listeners.add(l);
         return this;
@@ -191,18 +206,31 @@ final class DataParallelRun {
             long r0 = System.nanoTime();
             RoundInput in = RoundInput.of(round + 1, shared, replicas.clone(), schedule.state(), until);
             Broadcast<RoundInput> bc = sc.broadcast(in);
-            List<RoundResult> results = new ArrayList<>(shards.mapPartitionsWithIndex((w, it) ->
-                    List.of(ReplicaRound.run(w, it.next(), templateId, tb.value(), bc.value())).iterator(), true)
-                    .collect());
+            JavaRDD<RoundResult> computed = shards.mapPartitionsWithIndex((w, it) ->
+                    List.of(ReplicaRound.run(w, it.next(), templateId, tb.value(), bc.value())).iterator(), true);
+            List<RoundResult> results;
+            Shared sum;
+            double averageSeconds;
+            if (aggregation == Aggregation.TREE && workers > 1) {
+                RoundMessages.Partial total = treeSum(computed);
+                long a0 = System.nanoTime();
+                results = new ArrayList<>(total.results());
+                sum = total.sum();
+                shared = divide(sum, workers);
+                averageSeconds = (System.nanoTime() - a0) / 1e9;
+            } else {
+                results = new ArrayList<>(computed.collect());
+                results.sort(Comparator.comparingInt(RoundResult::replica));
+                long a0 = System.nanoTime();
+                shared = average(results);
+                averageSeconds = (System.nanoTime() - a0) / 1e9;
+            }
             bc.destroy();
             results.sort(Comparator.comparingInt(RoundResult::replica));
             if (results.size() != workers) {
                 throw new IllegalStateException("a round returned " + results.size() + " results for " + workers
                         + " replicas");
             }
-            long a0 = System.nanoTime();
-            shared = average(results);
-            double averageSeconds = (System.nanoTime() - a0) / 1e9;
             double lossSum = 0;
             long lossTokens = 0;
             long roundTokens = 0;
@@ -341,10 +369,32 @@ final class DataParallelRun {
         return Math.max(1, (usable + cfg.bptt() - 1) / cfg.bptt());
     }
 
-    /** Element-wise mean of the replicas' weights and optimizer state, summed in replica order. */
-    static Shared average(List<RoundResult> results) {
-        int n = results.size();
-        Shared first = results.get(0).shared();
+    /**
+     * The tree: level by level, partial sums i and i+1 of a level (pairs by index) are added on an executor, lower
+     * index first, until one is left; it alone travels to the driver. The pairing fixes the order of every addition,
+     * so the bits do not depend on which task finishes first. Spark recomputes any lost piece from its lineage.
+     */
+    private RoundMessages.Partial treeSum(JavaRDD<RoundResult> computed) {
+        org.apache.spark.api.java.JavaPairRDD<Integer, RoundMessages.Partial> level = computed.mapToPair(r ->
+                new scala.Tuple2<>(r.replica(), RoundMessages.Partial.of(r)));
+        int n = workers;
+        while (n > 1) {
+            int next = (n + 1) / 2;
+            level = level.mapToPair(t -> new scala.Tuple2<>(t._1() / 2, t._2()))
+                    .groupByKey(new org.apache.spark.HashPartitioner(next))
+                    .mapToPair(g -> new scala.Tuple2<>(g._1(), RoundMessages.Partial.merge(g._2())));
+            n = next;
+        }
+        List<RoundMessages.Partial> top = level.values().collect();
+        if (top.size() != 1) {
+            throw new IllegalStateException("the tree ended with " + top.size() + " sums");
+        }
+        return top.get(0);
+    }
+
+    /** Element-wise sum of shared states, added in list order (the first is not modified). */
+    static Shared sum(List<Shared> parts) {
+        Shared first = parts.get(0);
         float[][] w = new float[first.weights().length][];
         for (int i = 0; i < w.length; i++) {
             w[i] = first.weights()[i].clone();
@@ -352,32 +402,45 @@ final class DataParallelRun {
         TreeMap<String, float[]> tensors = new TreeMap<>();
         first.optimizerTensors().forEach((k, v) -> tensors.put(k, v.clone()));
         TreeMap<String, Double> scalars = new TreeMap<>(first.optimizerScalars());
-        for (int r = 1; r < n; r++) {
-            Shared s = results.get(r).shared();
+        for (int r = 1; r < parts.size(); r++) {
+            Shared s = parts.get(r);
             for (int i = 0; i < w.length; i++) {
                 add(w[i], s.weights()[i]);
             }
             for (Map.Entry<String, float[]> e : s.optimizerTensors().entrySet()) {
                 float[] into = tensors.get(e.getKey());
                 if (into == null || into.length != e.getValue().length) {
-                    throw new IllegalStateException("replica " + r + "'s optimizer state '" + e.getKey()
-                            + "' does not match replica 0's");
+                    throw new IllegalStateException("optimizer state '" + e.getKey() + "' does not match across replicas");
                 }
                 add(into, e.getValue());
             }
             s.optimizerScalars().forEach((k, v) -> scalars.merge(k, v, Double::sum));
         }
+        return new Shared(w, tensors, scalars);
+    }
+
+    /** A sum of {@code n} states divided by n (in place); n = 1 leaves it as it is. */
+    static Shared divide(Shared sum, int n) {
         if (n > 1) {
             float inv = n;
-            for (float[] a : w) {
+            for (float[] a : sum.weights()) {
                 scale(a, inv);
             }
-            for (float[] a : tensors.values()) {
+            for (float[] a : sum.optimizerTensors().values()) {
                 scale(a, inv);
             }
-            scalars.replaceAll((k, v) -> v / n);
+            sum.optimizerScalars().replaceAll((k, v) -> v / n);
         }
-        return new Shared(w, tensors, scalars);
+        return sum;
+    }
+
+    /** Element-wise mean of the replicas' weights and optimizer state, summed in replica order. */
+    static Shared average(List<RoundResult> results) {
+        List<Shared> parts = new ArrayList<>();
+        for (RoundResult r : results) {
+            parts.add(r.shared());
+        }
+        return divide(sum(parts), results.size());
     }
 
     private static void add(float[] into, float[] v) {

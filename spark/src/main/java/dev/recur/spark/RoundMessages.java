@@ -88,5 +88,38 @@ final class RoundMessages {
     record RoundResult(int replica, Shared shared, Position position, double meanLoss, long steps, long tokens,
                        long skipped, double computeSeconds, String stopReason, long clippedSteps, double gradNormSum,
                        double gradNormMax) implements Serializable {
+
+        /** The same result without its (large) shared state. */
+        RoundResult withoutShared() {
+            return new RoundResult(replica, null, position, meanLoss, steps, tokens, skipped, computeSeconds, stopReason,
+                    clippedSteps, gradNormSum, gradNormMax);
+        }
+    }
+
+    /**
+     * A partial sum of the tree aggregation: the element-wise sum of some replicas' shared states (in replica
+     * order) and their results without it.
+     */
+    record Partial(Shared sum, java.util.ArrayList<RoundResult> results) implements Serializable {
+
+        static Partial of(RoundResult r) {
+            java.util.ArrayList<RoundResult> l = new java.util.ArrayList<>();
+            l.add(r.withoutShared());
+            return new Partial(r.shared(), l);
+        }
+
+        /** Partials in any order → their sum, added in the order of their first replica. */
+        static Partial merge(Iterable<Partial> parts) {
+            java.util.List<Partial> ps = new java.util.ArrayList<>();
+            parts.forEach(ps::add);
+            ps.sort(java.util.Comparator.comparingInt(p -> p.results().get(0).replica()));
+            java.util.List<Shared> sums = new java.util.ArrayList<>();
+            java.util.ArrayList<RoundResult> all = new java.util.ArrayList<>();
+            for (Partial p : ps) {
+                sums.add(p.sum());
+                all.addAll(p.results());
+            }
+            return new Partial(DataParallelRun.sum(sums), all);
+        }
     }
 }

@@ -62,6 +62,10 @@ public final class SparkTrain implements Callable<Integer> {
     int workers;
     @Option(names = "--sync-every", defaultValue = "50", description = "Steps each replica takes between averagings (K).")
     int syncEvery;
+    @Option(names = "--aggregation", defaultValue = "auto", description = "How replicas' states are summed: driver "
+            + "(all to the driver, summed there), tree (pairwise on the executors, one sum to the driver) or auto "
+            + "(driver up to 4 workers, tree beyond).")
+    String aggregation;
     @Option(names = "--threads", description = "Threads of the driver's validation (default: its processors).")
     Integer threads;
 
@@ -208,14 +212,14 @@ public final class SparkTrain implements Callable<Integer> {
                 ms.hiddenSize(), ms.layers(), ms.dropout(), ms.tieWeights() ? ", tied weights" : "", ms.output(),
                 ms.outputOptions(), rs.optimizer().name(), rs.optimizer().options(), rs.learningRate().getAsDouble(),
                 rs.schedule().name(), rs.schedule().options(), rs.clipper().name(), rs.clipper().options());
-        log.printf(Locale.ROOT, "%d workers, sync every %d steps; batch %d per worker, bptt %d, epochs %d, max time %s%s, "
-                        + "seed %d%s%n", workers, syncEvery, cfg.batchSize(), cfg.bptt(), cfg.epochs(),
+        log.printf(Locale.ROOT, "%d workers, sync every %d steps, %s aggregation; batch %d per worker, bptt %d, epochs %d, max time %s%s, "
+                        + "seed %d%s%n", workers, syncEvery, aggregation().name().toLowerCase(Locale.ROOT), cfg.batchSize(), cfg.bptt(), cfg.epochs(),
                 cfg.maxTime() == null ? "none" : cfg.maxTime(), cfg.maxSteps() > 0 ? ", max steps " + cfg.maxSteps() : "",
                 rs.seed(), ckpt != null ? ", resuming at step " + ckpt.trainer().step() : "");
         log.flush();
 
         DataParallelRun dp = new DataParallelRun(sc, data.shards(), workers, syncEvery, start, run.schedule(),
-                data.valid()).shardLength(data.shardLength());
+                data.valid()).shardLength(data.shardLength()).aggregation(aggregation());
         dp.addListener(DataParallelRun.progress(log));
         BufferedWriter metricsOut = null;
         if (metrics != null) {
@@ -334,7 +338,18 @@ public final class SparkTrain implements Callable<Integer> {
         return m;
     }
 
+    private DataParallelRun.Aggregation aggregation() {
+        return switch (aggregation) {
+            case "driver" -> DataParallelRun.Aggregation.DRIVER;
+            case "tree" -> DataParallelRun.Aggregation.TREE;
+            default -> workers <= 4 ? DataParallelRun.Aggregation.DRIVER : DataParallelRun.Aggregation.TREE;
+        };
+    }
+
     private void validateOptions() {
+        if (!List.of("auto", "driver", "tree").contains(aggregation)) {
+            throw new UsageException("--aggregation must be auto, driver or tree, got '" + aggregation + "'");
+        }
         if (!Tokenizers.LEVELS.contains(level)) {
             throw new UsageException("--level must be word or char, got '" + level + "'");
         }

@@ -150,6 +150,23 @@ class SparkTrainTest {
     }
 
     @Test
+    void theTreeAggregationAddsInTheOrderTheDriverDoes() {
+        // three replicas: the tree adds (r0 + r1) + r2, the driver ((r0 + r1) + r2) — the same bits
+        Path driver = dir.resolve("driver3.recur");
+        Path tree = dir.resolve("tree3.recur");
+        Path tree2 = dir.resolve("tree3b.recur");
+        run(args(driver, "--master", "local[2]", "--workers", "3", "--max-steps", "48", "--aggregation", "driver"));
+        SparkTests.Run t = run(args(tree, "--master", "local[2]", "--workers", "3", "--max-steps", "48",
+                "--aggregation", "tree"));
+        assertTrue(t.err().contains("tree aggregation"), t.err());
+        assertSameBits(weights(driver), weights(tree), "tree vs driver aggregation, 3 replicas");
+        // four replicas: (r0 + r1) + (r2 + r3) is another order, but the same every run
+        run(args(tree, "--master", "local[2]", "--workers", "4", "--max-steps", "32", "--aggregation", "tree"));
+        run(args(tree2, "--master", "local[2]", "--workers", "4", "--max-steps", "32", "--aggregation", "tree"));
+        assertSameBits(weights(tree), weights(tree2), "the tree twice, 4 replicas");
+    }
+
+    @Test
     void aDriverKilledMidRunAndResumedFromItsCheckpointGivesTheUninterruptedBits() throws Exception {
         Path whole = dir.resolve("whole.recur");
         run(args(whole, "--master", "local[2]", "--workers", "2", "--max-steps", "96"));
