@@ -88,6 +88,32 @@ class SparkCorpusTest {
     }
 
     @Test
+    void generatedWordCorporaWithCutOffsAndHeldOutValidation(@TempDir Path dir) throws Exception {
+        // always run (no shared data needed): 30,000 lines over several input splits
+        Path f = Files.writeString(dir.resolve("words.txt"), SparkTests.corpus(30_000, 9));
+        check(f, null, 0.1, "word", 1, 0, 3);
+        check(f, null, 0.2, "word", 4, 0, 2);
+        check(f, null, 0.1, "word", 1, 700, 5);
+    }
+
+    @Test
+    void generatedCharacterCorpusWithMultiByteCharacters(@TempDir Path dir) throws Exception {
+        // Polish letters (2 bytes), CJK (3 bytes) and emoji (4 bytes, a surrogate pair per code point)
+        String[] pieces = {"zażółć ", "gęślą ", "jaźń ", "漢字 ", "🙂 ", "🚀🚀 ", "abc ", "ż\t"};
+        java.util.SplittableRandom r = new java.util.SplittableRandom(12);
+        StringBuilder sb = new StringBuilder();
+        for (int line = 0; line < 20_000; line++) {
+            int n = 1 + r.nextInt(12);
+            for (int i = 0; i < n; i++) {
+                sb.append(pieces[r.nextInt(pieces.length)]);
+            }
+            sb.append('\n');
+        }
+        Path f = Files.writeString(dir.resolve("chars.txt"), sb);
+        check(f, null, 0.1, "char", 1, 0, 2);
+    }
+
+    @Test
     void firstAppearanceBreaksTiesAcrossPartitionsAsInTheText(@TempDir Path dir) throws Exception {
         // every word occurs once: the vocabulary's order is the order of first appearance, across many splits
         StringBuilder sb = new StringBuilder("\uFEFF"); // and a byte-order mark, skipped as recur train does
