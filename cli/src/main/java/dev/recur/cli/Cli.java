@@ -20,6 +20,28 @@ public final class Cli {
     private Cli() {
     }
 
+    /**
+     * Runs a command line as {@code recur} does: presets expanded ({@code train --preset NAME}), then parsed and
+     * executed over the providers visible to {@code loader}.
+     *
+     * @param loader where plugins are found
+     * @param out standard output
+     * @param err standard error
+     * @param args the command line
+     * @return the exit code
+     */
+    public static int execute(ClassLoader loader, PrintWriter out, PrintWriter err, String... args) {
+        String[] expanded;
+        try {
+            expanded = dev.recur.cli.commands.Presets.expand(args);
+        } catch (UsageException e) {
+            err.println("recur: " + e.getMessage());
+            err.flush();
+            return ExitCode.USAGE.code();
+        }
+        return create(loader, out, err).execute(expanded);
+    }
+
     /** The command line over the providers visible to {@code loader}, printing to {@code out}/{@code err}. */
     public static CommandLine create(ClassLoader loader, PrintWriter out, PrintWriter err) {
         return create(RecurModule.discover(loader), out, err);
@@ -32,6 +54,7 @@ public final class Cli {
         cl.getCommandSpec().usageMessage().exitCodeList(ExitCode.helpList());
         cl.setOut(out);
         cl.setErr(err);
+        cl.setOverwrittenOptionsAllowed(true); // a preset's options come first; the user's given later win
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             boolean trace = parseResult.expandedArgs().contains("-x") || parseResult.expandedArgs().contains("--stacktrace");
             ExitCode code = ExitCode.of(ex);

@@ -22,7 +22,7 @@ public final class Main {
             System.exit(ExitCode.USAGE.code());
             return;
         }
-        int code = Cli.create(loader, out, err).execute(args);
+        int code = Cli.execute(loader, out, err, args);
         out.flush();
         err.flush();
         System.exit(code);

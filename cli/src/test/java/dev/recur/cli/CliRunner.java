@@ -16,9 +16,8 @@ final class CliRunner {
     static Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Cli.create(dev.recur.cli.wiring.PluginJars.loader(args, CliRunner.class.getClassLoader()), new PrintWriter(out, true),
-                        new PrintWriter(err, true))
-                .execute(args);
+        int code = Cli.execute(dev.recur.cli.wiring.PluginJars.loader(args, CliRunner.class.getClassLoader()),
+                new PrintWriter(out, true), new PrintWriter(err, true), args);
         return new Result(code, out.toString(), err.toString());
     }
 

@@ -81,14 +81,16 @@ class ServerSoakTest {
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
             int port = -1;
+            StringBuilder said = new StringBuilder();
             for (String line; (line = out.readLine()) != null; ) {
+                said.append(line).append('\n');
                 Matcher m = Pattern.compile("on http://127\\.0\\.0\\.1:(\\d+)/").matcher(line);
                 if (m.find()) {
                     port = Integer.parseInt(m.group(1));
                     break;
                 }
             }
-            assertTrue(port > 0, "the server printed its address");
+            assertTrue(port > 0, "the server printed its address:\n" + said);
             Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "server-output");
             drain.setDaemon(true);
             drain.start();

@@ -38,8 +38,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine;
@@ -405,26 +403,12 @@ public final class SparkTrain implements Callable<Integer> {
         return bounded ? null : Duration.ofMinutes(3);
     }
 
-    private static final Pattern PART = Pattern.compile("(\\d+)([hms])");
-
     static Duration parseDuration(String value) {
-        String v = value.trim().toLowerCase(Locale.ROOT);
-        Matcher m = PART.matcher(v);
-        Duration d = Duration.ZERO;
-        int end = 0;
-        while (m.find() && m.start() == end) {
-            long n = Long.parseLong(m.group(1));
-            d = d.plus(switch (m.group(2)) {
-                case "h" -> Duration.ofHours(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofSeconds(n);
-            });
-            end = m.end();
+        try {
+            return dev.recur.train.TimeBudgets.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--max-time: " + e.getMessage());
         }
-        if (end != v.length() || end == 0 || d.isZero()) {
-            throw new UsageException("--max-time: expected a duration like 90s, 20m, 1h or 1h30m, got '" + value + "'");
-        }
-        return d;
     }
 
     static String format(Duration d) {

@@ -25,7 +25,7 @@ public final class ListCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
-    @Parameters(arity = "0..1", paramLabel = "KIND", description = "cells, outputs, optimizers, clippers, schedules or samplers.")
+    @Parameters(arity = "0..1", paramLabel = "KIND", description = "cells, outputs, optimizers, clippers, schedules, samplers or presets.")
     String kind;
     @Option(names = {"-v", "--verbose"}, description = "Show every option with its default.")
     boolean verbose;
@@ -40,10 +40,21 @@ public final class ListCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Map<String, List<? extends Provider>> all = providers.byKind();
-        if (kind != null && !all.containsKey(kind)) {
-            throw new UsageException("KIND must be one of " + String.join(", ", all.keySet()) + ", got '" + kind + "'");
+        if (kind != null && !all.containsKey(kind) && !kind.equals("presets")) {
+            throw new UsageException("KIND must be one of " + String.join(", ", all.keySet()) + ", presets, got '"
+                    + kind + "'");
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (kind != null && kind.equals("presets")) {
+            out.println("presets (recur train --preset NAME --corpus ...; your options override the preset's):");
+            for (Presets.Preset p : new java.util.TreeMap<>(Presets.ALL).values()) {
+                out.printf("  %-14s %s%n", p.name(), p.description());
+                out.printf("  %-14s   measured: %s%n", "", p.measured());
+                out.printf("  %-14s   options: %s%n", "", String.join(" ", p.options()));
+            }
+            out.flush();
+            return ExitCode.OK.code();
+        }
         for (Map.Entry<String, List<? extends Provider>> e : all.entrySet()) {
             if (kind != null && !kind.equals(e.getKey())) {
                 continue;

@@ -53,6 +53,9 @@ public final class TrainCommand extends ComputeCommand {
     @Spec
     CommandSpec spec;
 
+    @Option(names = "--preset", paramLabel = "NAME", description = "A recipe (recur list presets): its options first, "
+            + "then yours, which override them.")
+    String preset;
     @Option(names = "--corpus", paramLabel = "FILE", description = "Training text (default: the built-in Dickens novel).")
     Path corpus;
     @Option(names = "--valid", paramLabel = "FILE", description = "Validation text (default: the last --valid-fraction of the corpus).")
@@ -164,8 +167,9 @@ public final class TrainCommand extends ComputeCommand {
                 : TrainingRun.start(runSpec(vocab.size(), corpusFile), tok, vocab, providers, kernels);
         RunSpec rs = run.spec();
         TrainerConfig cfg = rs.trainer();
-        log.printf(Locale.ROOT, "recur train: %s, %s level, %,d training and %,d validation tokens, vocabulary %,d%n",
-                Corpora.name(corpusFile), tok.level(), trainIds.length, validIds.length, vocab.size());
+        log.printf(Locale.ROOT, "recur train: %s, %s level, %,d training and %,d validation tokens, vocabulary %,d%s%n",
+                Corpora.name(corpusFile), tok.level(), trainIds.length, validIds.length, vocab.size(),
+                preset == null ? "" : ", preset " + preset);
         ModelSpec ms = rs.model();
         log.printf(Locale.ROOT, "model: %s %s, E=%d, H=%d, %d layer(s), dropout %s%s, output %s %s, %,d parameters; "
                 + "%s %s, lr %s; schedule %s %s; clipper %s %s%n", ms.cell(), ms.cellOptions(), ms.embeddingSize(),

@@ -1,0 +1,86 @@
+package dev.recur.cli.commands;
+
+import dev.recur.cli.UsageException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Training recipes by name, for {@code recur train --preset NAME}: a preset is a list of {@code recur train}
+ * options put before the user's own, so any option given on the command line overrides the preset's (the corpus
+ * files are always the user's). {@code recur list presets} shows them in full, with what each was measured to
+ * reach (docs/recipes.md).
+ */
+public final class Presets {
+
+    /**
+     * One recipe.
+     *
+     * @param name        its name
+     * @param description what it is for
+     * @param measured    what it reached, where and how long (the figure in docs/recipes.md)
+     * @param options     the {@code recur train} options it sets
+     */
+    public record Preset(String name, String description, String measured, List<String> options) {
+    }
+
+    /** The recipes. */
+    public static final Map<String, Preset> ALL = Map.of(
+            "ptb-120s", new Preset("ptb-120s",
+                    "PTB-sized word corpus in two minutes: Elman E=H=256 with an adaptive softmax (2,000-word head), "
+                            + "Adam 3e-3 decayed by a cosine schedule over the 2,700 steps that fit in 110 s on 2 cores",
+                    "PTB test perplexity 134.93 in 113.9 s wall, evaluation included (2 vCPU Xeon 167, seed 1)",
+                    List.of("--level", "word", "--embedding", "256", "--hidden", "256", "--bptt", "35", "--batch", "32",
+                            "--lr", "0.003", "--clip", "0.25", "--output", "adaptive", "--output-option", "cutoffs=2000",
+                            "--schedule", "cosine", "--schedule-option", "total-steps=2700", "--max-time", "110s")));
+
+    private Presets() {
+    }
+
+    /**
+     * The command line with a {@code train} command's {@code --preset NAME} expanded: the preset's options go right
+     * after {@code train}, before the user's (which override them); {@code --preset NAME} stays, for the log.
+     *
+     * @param args the command line
+     * @return the command line to parse
+     * @throws UsageException for an unknown preset or a missing name
+     */
+    public static String[] expand(String[] args) {
+        int train = -1;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("train")) {
+                train = i;
+                break;
+            }
+            if (!args[i].startsWith("-")) {
+                return args; // another command
+            }
+        }
+        if (train < 0) {
+            return args;
+        }
+        String name = null;
+        for (int i = train + 1; i < args.length; i++) {
+            if (args[i].equals("--preset")) {
+                if (i + 1 >= args.length) {
+                    throw new UsageException("--preset needs a name: " + String.join(", ", ALL.keySet()));
+                }
+                name = args[i + 1];
+            } else if (args[i].startsWith("--preset=")) {
+                name = args[i].substring("--preset=".length());
+            }
+        }
+        if (name == null) {
+            return args;
+        }
+        Preset p = ALL.get(name);
+        if (p == null) {
+            throw new UsageException("unknown preset '" + name + "'; presets: " + String.join(", ", ALL.keySet())
+                    + " (recur list presets)");
+        }
+        List<String> out = new ArrayList<>(List.of(args).subList(0, train + 1));
+        out.addAll(p.options());
+        out.addAll(List.of(args).subList(train + 1, args.length));
+        return out.toArray(String[]::new);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.recur.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.recur.cli.commands.Presets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code recur train --preset NAME}: the preset's options, overridden by the user's; listed in full. */
+class PresetTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aPresetSetsItsOptionsAndTheUsersOverrideThem() throws Exception {
+        Path corpus = Files.writeString(dir.resolve("c.txt"), CliEndToEndTest.TEXT);
+        Path out = dir.resolve("m.recur");
+        CliRunner.Result r = CliRunner.run("train", "--preset", "ptb-120s", "--corpus", corpus.toString(), "--hidden", "24",
+                "--embedding", "24", "--output-option", "cutoffs=4", "--batch", "4", "--bptt", "8", "--max-steps", "3", "--out", out.toString(), "--sample-length", "0");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.err().contains("preset ptb-120s"), r.err());
+        assertTrue(r.err().contains("E=24, H=24"), "the user's sizes win: " + r.err());
+        assertTrue(r.err().contains("output adaptive {cutoffs=4"), "the preset's output layer, the user's cut-off: "
+                + r.err());
+        assertTrue(r.err().contains("schedule cosine") && r.err().contains("lr 0.003"), r.err());
+        assertTrue(r.out().contains("trained 3 steps"), r.out());
+    }
+
+    @Test
+    void expansionPutsThePresetFirstAndLeavesOtherCommandsAlone() {
+        String[] a = Presets.expand(new String[] {"train", "--lr", "0.01", "--preset", "ptb-120s"});
+        assertEquals("train", a[0]);
+        int presetLr = java.util.Arrays.asList(a).indexOf("0.003");
+        int userLr = java.util.Arrays.asList(a).lastIndexOf("0.01");
+        assertTrue(presetLr > 0 && userLr > presetLr, "the user's --lr comes later and wins: " + String.join(" ", a));
+        String[] eval = {"eval", "--preset", "x"};
+        assertArrayEquals(eval, Presets.expand(eval));
+    }
+
+    @Test
+    void anUnknownPresetIsAUsageErrorNamingTheKnownOnes() {
+        CliRunner.Result r = CliRunner.run("train", "--preset", "nope");
+        assertEquals(2, r.code(), r.toString());
+        assertEquals("recur: unknown preset 'nope'; presets: ptb-120s (recur list presets)", r.err().strip());
+    }
+
+    @Test
+    void listPresetsShowsEveryOption() {
+        CliRunner.Result r = CliRunner.run("list", "presets");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("ptb-120s") && r.out().contains("--schedule-option total-steps=2700")
+                && r.out().contains("measured: PTB test perplexity 134.93"), r.out());
+    }
+}
