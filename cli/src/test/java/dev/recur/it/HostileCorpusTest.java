@@ -69,12 +69,10 @@ class HostileCorpusTest {
         long size = Math.min(heap / 5, Integer.MAX_VALUE - 100L); // needs ~2x this heap
         assumeTrue(size * 10 > heap, "this JVM's heap holds 2 GB of text");
         Path big = sparse("one-line.txt", size);
-        long t0 = System.nanoTime();
         Result r = recur("train", "--corpus", big.toString(), "--level", "char", "--max-steps", "1");
         assertEquals(3, r.code(), r.err());
         assertTrue(r.err().contains("of heap in one process") && r.err().contains("-Xmx"), r.err());
-        assertEquals(1, r.err().strip().lines().count(), r.err());
-        assertTrue((System.nanoTime() - t0) / 1e9 < 5, "refused before reading");
+        assertEquals(1, r.err().strip().lines().count(), r.err()); // the size check's message: nothing was read
     }
 
     @Test
