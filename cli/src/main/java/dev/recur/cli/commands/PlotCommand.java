@@ -132,25 +132,31 @@ public final class PlotCommand implements Callable<Integer> {
             } catch (RuntimeException e) {
                 throw new UsageException(file + ": line " + n + " is not a JSON object");
             }
-            String event = o.has("event") ? o.get("event").getAsString() : "";
-            if (event.equals("step")) {
-                s.steps.add(num(o, "step"));
-                s.trainLoss.add(num(o, "loss"));
-                s.lr.add(num(o, "lr"));
-                s.gradNorm.add(num(o, "grad_norm"));
-                s.clipped.add(o.has("clipped") && o.get("clipped").getAsBoolean());
-                if (o.has("grad_norms") && o.get("grad_norms").isJsonObject()) {
-                    for (Map.Entry<String, JsonElement> e : o.getAsJsonObject("grad_norms").entrySet()) {
-                        List<Double> col = s.perParameter.computeIfAbsent(e.getKey(), k -> new ArrayList<>());
-                        while (col.size() < s.steps.size() - 1) {
-                            col.add(Double.NaN);
+            try {
+                String event = o.has("event") ? o.get("event").getAsString() : "";
+                if (event.equals("step")) {
+                    s.steps.add(num(o, "step"));
+                    s.trainLoss.add(num(o, "loss"));
+                    s.lr.add(num(o, "lr"));
+                    s.gradNorm.add(num(o, "grad_norm"));
+                    s.clipped.add(o.has("clipped") && o.get("clipped").getAsBoolean());
+                    if (o.has("grad_norms") && o.get("grad_norms").isJsonObject()) {
+                        for (Map.Entry<String, JsonElement> e : o.getAsJsonObject("grad_norms").entrySet()) {
+                            List<Double> col = s.perParameter.computeIfAbsent(e.getKey(), k -> new ArrayList<>());
+                            while (col.size() < s.steps.size() - 1) {
+                                col.add(Double.NaN);
+                            }
+                            col.add(e.getValue().isJsonNull() ? Double.NaN : e.getValue().getAsDouble());
                         }
-                        col.add(e.getValue().isJsonNull() ? Double.NaN : e.getValue().getAsDouble());
                     }
+                } else if (event.equals("validation")) {
+                    s.validSteps.add(num(o, "step"));
+                    s.validLoss.add(num(o, "loss"));
                 }
-            } else if (event.equals("validation")) {
-                s.validSteps.add(num(o, "step"));
-                s.validLoss.add(num(o, "loss"));
+            } catch (RuntimeException e) { // a field of the wrong type: a number that is text, an object for a flag
+                String why = String.valueOf(e.getMessage()).replaceAll("\\s+", " ");
+                throw new UsageException(file + ": line " + n + " has a malformed field ("
+                        + (why.length() > 120 ? why.substring(0, 117) + "..." : why) + ")");
             }
         }
         for (List<Double> col : s.perParameter.values()) {
