@@ -171,7 +171,7 @@ final class DataParallelRun {
         long deadline = cfg.maxTime() == null ? Long.MAX_VALUE : t0 + cfg.maxTime().toNanos();
         Checkpoint template = checkpoint();
         Broadcast<byte[]> tb = sc.broadcast(Checkpoints.toBytes(template));
-        long templateId = tb.id();
+        String runId = java.util.UUID.randomUUID().toString(); // keys the executors' scratch models to this run
         int round = roundsDone();
         long tokens = 0;
         double compute = 0;
@@ -207,7 +207,7 @@ final class DataParallelRun {
             RoundInput in = RoundInput.of(round + 1, shared, replicas.clone(), schedule.state(), until);
             Broadcast<RoundInput> bc = sc.broadcast(in);
             JavaRDD<RoundResult> computed = shards.mapPartitionsWithIndex((w, it) ->
-                    List.of(ReplicaRound.run(w, it.next(), templateId, tb.value(), bc.value())).iterator(), true);
+                    List.of(ReplicaRound.run(w, it.next(), runId, tb.value(), bc.value())).iterator(), true);
             List<RoundResult> results;
             Shared sum;
             double averageSeconds;

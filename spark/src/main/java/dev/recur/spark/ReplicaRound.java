@@ -28,18 +28,24 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 final class ReplicaRound {
 
-    /** Decoded run templates (model, spec, tokenizer, vocabulary), by template id: scratch models to reuse. */
-    private static final Map<Long, ConcurrentLinkedQueue<Checkpoint>> POOL = new ConcurrentHashMap<>();
+    /**
+     * Decoded run templates (model, spec, tokenizer, vocabulary) of the run in progress, by the run's id (random per
+     * run: broadcast ids start again with every Spark context): scratch models to reuse.
+     */
+    private static final Map<String, ConcurrentLinkedQueue<Checkpoint>> POOL = new ConcurrentHashMap<>();
 
     private ReplicaRound() {
     }
 
-    static RoundResult run(int replica, int[] shard, long templateId, byte[] template, RoundInput in) {
+    static RoundResult run(int replica, int[] shard, String runId, byte[] template, RoundInput in) {
         long t0 = System.nanoTime();
-        ConcurrentLinkedQueue<Checkpoint> pool = POOL.computeIfAbsent(templateId, k -> {
-            POOL.keySet().removeIf(old -> old < k); // an earlier run's models
-            return new ConcurrentLinkedQueue<>();
-        });
+        ConcurrentLinkedQueue<Checkpoint> pool = POOL.get(runId);
+        if (pool == null) {
+            synchronized (POOL) {
+                POOL.keySet().removeIf(other -> !other.equals(runId)); // an earlier run's models
+                pool = POOL.computeIfAbsent(runId, k -> new ConcurrentLinkedQueue<>());
+            }
+        }
         Providers providers = Providers.load(ReplicaRound.class.getClassLoader());
         Checkpoint base = pool.poll();
         if (base == null) {
