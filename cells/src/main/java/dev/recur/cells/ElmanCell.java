@@ -115,6 +115,11 @@ public final class ElmanCell implements Cell, dev.recur.spi.StateJacobian {
     }
 
     @Override
+    public List<Parameter> recurrentWeights() {
+        return List.of(wH);
+    }
+
+    @Override
     public List<Parameter> parameters() {
         return List.of(wE, wH, b1);
     }

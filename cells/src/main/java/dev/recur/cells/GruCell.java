@@ -53,6 +53,11 @@ public final class GruCell implements Cell {
     }
 
     @Override
+    public List<Parameter> recurrentWeights() {
+        return List.of(wHh);
+    }
+
+    @Override
     public List<Parameter> parameters() {
         return List.of(wIh, wHh, bIh, bHh);
     }

@@ -57,6 +57,11 @@ public final class LstmCell implements Cell {
     }
 
     @Override
+    public List<Parameter> recurrentWeights() {
+        return List.of(wHh);
+    }
+
+    @Override
     public List<Parameter> parameters() {
         return List.of(wIh, wHh, b);
     }

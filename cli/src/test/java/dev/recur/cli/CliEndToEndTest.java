@@ -132,7 +132,7 @@ class CliEndToEndTest {
     void unknownPluginsAndBadOptionsAreOneLineErrors() {
         CliRunner.Result r = CliRunner.run("train", "--corpus", corpus.toString(), "--optimizer", "nadam");
         assertEquals(ExitCode.MISSING_PLUGIN.code(), r.code(), r.toString());
-        assertEquals("recur: unknown optimizer 'nadam'; available: adagrad, adam, adamw, rmsprop, sgd, test-sign-sgd (add the jar that provides it "
+        assertEquals("recur: unknown optimizer 'nadam'; available: adagrad, adam, adamw, nt-asgd, rmsprop, sgd, test-sign-sgd (add the jar that provides it "
                 + "to the classpath)\n", r.err());
         CliRunner.Result o = CliRunner.run("train", "--corpus", corpus.toString(), "--cell-option", "activaton=relu");
         assertEquals(ExitCode.USAGE.code(), o.code(), o.toString());

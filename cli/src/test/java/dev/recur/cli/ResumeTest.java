@@ -71,4 +71,54 @@ class ResumeTest {
         }
         assertTrue(ra.out().contains("trained " + total + " steps"), ra.out());
     }
+    /**
+     * The same with every regulariser on (locked dropout, whole-word embedding dropout, weight drop, AR, TAR) and
+     * NT-ASGD, whose averaging is triggered by the validations: checkpoints before and after the trigger, and
+     * the uninterrupted run's model is the average (not the last iterate).
+     */
+    @ParameterizedTest(name = "checkpoint after {0} steps, {1}, validation every {3}, averaging started by then: {2}")
+    @CsvSource({"6,lstm,false,3", "33,lstm,true,3", "14,elman,false,2", "52,elman,true,2", "41,gru,true,3"})
+    void resumedRegularisedNtAsgdRunIsBitIdentical(int n, String cell, boolean averagingAtCut, int evalEvery)
+            throws Exception {
+        int total = 60;
+        Path corpus = Files.writeString(dir.resolve("c.txt"), CliEndToEndTest.TEXT);
+        String[] common = {"train", "--corpus", corpus.toString(), "--level", "word", "--hidden", "12",
+            "--embedding", "12", "--tie-weights", "--layers", "2", "--bptt", "8", "--batch", "4", "--cell", cell,
+            "--dropout", "0.2", "--dropout-output", "0.3", "--locked-dropout", "--dropout-embedding", "0.1",
+            "--weight-drop", "0.3", "--ar", "1", "--tar", "0.5", "--optimizer", "nt-asgd", "--optimizer-option",
+            "nonmono=1", "--lr", "2", "--clip", "0.25", "--eval-every", String.valueOf(evalEvery), "--seed", "5",
+            "--sample-length", "0"};
+        Path a = dir.resolve("a.recur");
+        CliRunner.Result ra = CliRunner.run(CliEndToEndTest.concat(common, "--max-steps", String.valueOf(total),
+                "--out", a.toString(), "--checkpoint-every", String.valueOf(total), "--checkpoint",
+                dir.resolve("a.ckpt").toString()));
+        assertEquals(0, ra.code(), ra.toString());
+        assertTrue(ra.out().contains("locked dropout") || ra.err().contains("locked dropout"), ra.toString());
+        double t0 = ModelFiles.read(dir.resolve("a.ckpt")).getCheckpoint().getOptimizerScalarsOrThrow("t0");
+        assertTrue(t0 > 0 && t0 < total, "the validations started the averaging: t0 = " + t0);
+
+        Path b = dir.resolve("b.recur");
+        Path ckpt = dir.resolve("b.ckpt");
+        CliRunner.Result rb = CliRunner.run(CliEndToEndTest.concat(common, "--max-steps", String.valueOf(n),
+                "--checkpoint-every", String.valueOf(n), "--checkpoint", ckpt.toString(), "--out", b.toString()));
+        assertEquals(0, rb.code(), rb.toString());
+        double cutT0 = ModelFiles.read(ckpt).getCheckpoint().getOptimizerScalarsOrThrow("t0");
+        assertEquals(averagingAtCut, cutT0 >= 0, "t0 at the checkpoint: " + cutT0 + " (uninterrupted: " + t0 + ")");
+
+        Path c = dir.resolve("c.recur");
+        CliRunner.Result rc = CliRunner.run("train", "--resume", ckpt.toString(), "--corpus", corpus.toString(),
+                "--max-steps", String.valueOf(total), "--out", c.toString(), "--sample-length", "0");
+        assertEquals(0, rc.code(), rc.toString());
+        ModelFile ma = ModelFiles.read(a);
+        ModelFile mc = ModelFiles.read(c);
+        ModelFile last = ModelFiles.read(dir.resolve("a.ckpt")); // the raw iterate at the last step
+        boolean differsFromIterate = false;
+        for (int i = 0; i < ma.getTensorsCount(); i++) {
+            Tensor x = ma.getTensors(i);
+            assertEquals(x.getData(), mc.getTensors(i).getData(), "tensor " + x.getName() + " differs after resuming at "
+                    + n);
+            differsFromIterate |= !x.getData().equals(last.getTensors(i).getData());
+        }
+        assertTrue(differsFromIterate, "the saved model is the average of the iterates, not the last one");
+    }
 }

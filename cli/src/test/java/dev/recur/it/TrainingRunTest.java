@@ -162,7 +162,7 @@ class TrainingRunTest {
                 "every option resolved");
         UnknownProviderException e = assertThrows(UnknownProviderException.class, () -> TrainingRun.start(
                 RunSpec.of(ms).withOptimizer(ProviderChoice.of("adamax")), tok, vocab, Providers.load(), Kernels.get()));
-        assertTrue(e.getMessage().contains("available: adagrad, adam, adamw, rmsprop, sgd"), e.getMessage());
+        assertTrue(e.getMessage().contains("available: adagrad, adam, adamw, nt-asgd, rmsprop, sgd"), e.getMessage());
         IllegalArgumentException lr = assertThrows(IllegalArgumentException.class,
                 () -> TrainingRun.start(RunSpec.of(ms).withOptimizer(new ProviderChoice("adam", Map.of("lr", "0.1"))),
                         tok, vocab, Providers.load(), Kernels.get()));

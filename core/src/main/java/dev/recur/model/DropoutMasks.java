@@ -2,24 +2,15 @@ package dev.recur.model;
 
 /**
  * Inverted-dropout masks drawn from a SplitMix64 stream whose state is one long (checkpointed, so that a
- * resumed run draws the same masks): each element is 0 with probability p and 1/(1−p) otherwise. Not
- * thread-safe.
+ * resumed run draws the same masks): each element is 0 with probability p and 1/(1−p) otherwise. Every
+ * regulariser of a model draws from the one stream, in a fixed order per window. Not thread-safe.
  */
 final class DropoutMasks {
 
-    private final float p;
     private long state;
 
-    DropoutMasks(double p, long state) {
-        if (!(p >= 0 && p < 1)) {
-            throw new IllegalArgumentException("dropout must be in [0, 1), got " + p);
-        }
-        this.p = (float) p;
+    DropoutMasks(long state) {
         this.state = state;
-    }
-
-    float probability() {
-        return p;
     }
 
     long state() {
@@ -30,8 +21,8 @@ final class DropoutMasks {
         this.state = state;
     }
 
-    /** Fills mask[0..n) and advances the stream by n draws. */
-    void fill(float[] mask, int n) {
+    /** Fills mask[0..n) for probability p in [0, 1) and advances the stream by n draws. */
+    void fill(float[] mask, int n, float p) {
         float keep = 1f / (1f - p);
         long s = state;
         for (int i = 0; i < n; i++) {

@@ -28,6 +28,14 @@ public final class ModelWorkspace {
     final float[][] stateIn;
     final float[][] stateOut;
     final CellWorkspace[] cellWs;
+    /** Whole-word embedding dropout: one mask element per vocabulary row (null without embedding dropout). */
+    final float[] wordMask;
+    /** Weight drop: each recurrent weight's values, gradient so far and mask (allocated on first use). */
+    float[][] weightValues;
+    float[][] weightGrads;
+    float[][] weightMasks;
+    /** The AR and TAR terms of the last training window. */
+    double regularizationLoss;
 
     ModelWorkspace(RnnLanguageModel model, int batch, int maxSteps) {
         if (batch < 1 || maxSteps < 1) {
@@ -44,9 +52,11 @@ public final class ModelWorkspace {
         List<Cell> cells = model.cells();
         int embeddingSize = model.embeddingSize();
         int n = cells.size();
-        boolean drop = model.dropout() > 0;
+        Regularization reg = model.regularization();
+        boolean inputDrop = reg.inputDropout() > 0;
         this.x = new float[r * embeddingSize];
-        this.xDrop = drop ? new float[r * embeddingSize] : null;
+        this.xDrop = inputDrop ? new float[r * embeddingSize] : null;
+        this.wordMask = reg.embeddingDropout() > 0 ? new float[model.vocabSize()] : null;
         this.out = model.output().newWorkspace(r);
         this.dx = new float[r * embeddingSize];
         this.hs = new float[n][];
@@ -56,14 +66,14 @@ public final class ModelWorkspace {
         this.stateIn = new float[n][];
         this.stateOut = new float[n][];
         this.cellWs = new CellWorkspace[n];
-        if (drop) {
+        if (inputDrop) {
             mask[0] = new float[r * embeddingSize];
         }
         for (int l = 0; l < n; l++) {
             Cell c = cells.get(l);
             hs[l] = new float[r * c.hiddenSize()];
             dh[l] = new float[r * c.hiddenSize()];
-            if (drop) {
+            if ((l < n - 1 ? reg.hiddenDropout() : reg.outputDropout()) > 0) {
                 hsDrop[l] = new float[r * c.hiddenSize()];
                 mask[l + 1] = new float[r * c.hiddenSize()];
             }
@@ -73,6 +83,36 @@ public final class ModelWorkspace {
             }
             cellWs[l] = c.newWorkspace(batch, maxSteps);
         }
+    }
+
+    void allocateWeightDrop(List<Cell> cells) {
+        int count = 0;
+        for (Cell c : cells) {
+            count += c.recurrentWeights().size();
+        }
+        weightValues = new float[count][];
+        weightGrads = new float[count][];
+        weightMasks = new float[count][];
+        int i = 0;
+        for (Cell c : cells) {
+            for (var w : c.recurrentWeights()) {
+                weightValues[i] = new float[w.size()];
+                weightGrads[i] = new float[w.size()];
+                weightMasks[i] = new float[w.size()];
+                i++;
+            }
+        }
+    }
+
+    /**
+     * The activation regularisation terms (AR + TAR, {@link Regularization}) the last training window added to
+     * its objective: the value whose gradient {@code trainWindow} accumulated besides the mean cross-entropy's
+     * (0 without AR and TAR, or when the window ran without regularisers).
+     *
+     * @return the AR and TAR terms of the last training window
+     */
+    public double regularizationLoss() {
+        return regularizationLoss;
     }
 
     /**

@@ -21,9 +21,10 @@ import java.util.SplittableRandom;
 /**
  * The recurrent language model: embedding E [V×E] → one or more stacked {@link Cell}s → an
  * {@link OutputLayer} (by default the full softmax, U [H×V] + b2), trained on mean cross-entropy. Optional
- * (inverted) dropout on the embeddings, between layers and on the top outputs, active in {@link #trainWindow}
- * only and drawn from the model's own seeded generator (its state is checkpointed); optional weight tying,
- * where the output layer uses Eᵀ as its projection (needs E = H).
+ * regularisers ({@link Regularization}: dropout on the embeddings, between layers and on the top outputs, per
+ * element or locked per row and window; whole-word embedding dropout; DropConnect on the recurrent weights;
+ * AR and TAR), active in {@link #trainWindow} only and drawn from the model's own seeded generator (its state is
+ * checkpointed); optional weight tying, where the output layer uses Eᵀ as its projection (needs E = H).
  *
  * <p>All products that do not depend on the recurrence are hoisted out of the time loop: each cell projects
  * the inputs of a whole window at once, and the output layer runs over all loss positions of a window in one
@@ -44,7 +45,8 @@ public final class RnnLanguageModel {
     private final OutputLayer output;
     private final List<Parameter> parameters;
     private final ModelSpec spec;
-    private final DropoutMasks dropout;
+    private final Regularization reg;
+    private final DropoutMasks masks;
     private final boolean tied;
     private final int stateSize;
 
@@ -58,8 +60,8 @@ public final class RnnLanguageModel {
      * @param kernels the kernels to compute with
      */
     public RnnLanguageModel(int vocabSize, int embeddingSize, Cell cell, long seed, MathKernels kernels) {
-        this(vocabSize, embeddingSize, List.of(cell), 0, false, seed, kernels, null, new SoftmaxOutputProvider(),
-                Map.of(), null);
+        this(vocabSize, embeddingSize, List.of(cell), Regularization.NONE, false, seed, kernels, null,
+                new SoftmaxOutputProvider(), Map.of(), null);
     }
 
     /**
@@ -75,8 +77,8 @@ public final class RnnLanguageModel {
      */
     public RnnLanguageModel(int vocabSize, int embeddingSize, List<Cell> cells, double dropout, boolean tieWeights,
                             long seed, MathKernels kernels) {
-        this(vocabSize, embeddingSize, cells, dropout, tieWeights, seed, kernels, null, new SoftmaxOutputProvider(),
-                Map.of(), null);
+        this(vocabSize, embeddingSize, cells, Regularization.dropout(dropout), tieWeights, seed, kernels, null,
+                new SoftmaxOutputProvider(), Map.of(), null);
     }
 
     /**
@@ -124,7 +126,7 @@ public final class RnnLanguageModel {
             cells.add(cellProvider.create(new CellSpec(in, spec.hiddenSize(), spec.cellOptions(), seed + 7919L * l,
                     kernels)));
         }
-        return new RnnLanguageModel(spec.vocabSize(), spec.embeddingSize(), cells, spec.dropout(), spec.tieWeights(),
+        return new RnnLanguageModel(spec.vocabSize(), spec.embeddingSize(), cells, spec.regularization(), spec.tieWeights(),
                 seed ^ 0x5DEECE66DL, kernels, spec, outputProvider, spec.outputOptions(), tokenCounts);
     }
 
@@ -141,7 +143,7 @@ public final class RnnLanguageModel {
         return create(spec, cellProvider, new SoftmaxOutputProvider(), seed, kernels);
     }
 
-    private RnnLanguageModel(int vocabSize, int embeddingSize, List<Cell> cells, double dropout, boolean tieWeights,
+    private RnnLanguageModel(int vocabSize, int embeddingSize, List<Cell> cells, Regularization reg, boolean tieWeights,
                              long seed, MathKernels kernels, ModelSpec spec, OutputLayerProvider outputProvider,
                              Map<String, String> outputOptions, long[] tokenCounts) {
         if (vocabSize < 2) {
@@ -153,9 +155,7 @@ public final class RnnLanguageModel {
         if (cells.isEmpty()) {
             throw new IllegalArgumentException("a model needs at least one cell");
         }
-        if (!(dropout >= 0 && dropout < 1)) {
-            throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
-        }
+        java.util.Objects.requireNonNull(reg, "regularization");
         for (int l = 0; l < cells.size(); l++) {
             int expected = l == 0 ? embeddingSize : cells.get(l - 1).hiddenSize();
             if (cells.get(l).inputSize() != expected) {
@@ -186,7 +186,23 @@ public final class RnnLanguageModel {
             throw new IllegalArgumentException("output layer '" + outputProvider.name() + "' was built for " + h + " x "
                     + vocabSize + " but reports " + output.inputSize() + " x " + output.vocabSize());
         }
-        this.dropout = new DropoutMasks(dropout, rnd.nextLong());
+        this.reg = reg;
+        this.masks = new DropoutMasks(rnd.nextLong());
+        if (reg.weightDrop() > 0) {
+            for (int l = 0; l < this.cells.size(); l++) {
+                Cell c = this.cells.get(l);
+                if (c.recurrentWeights().isEmpty()) {
+                    throw new IllegalArgumentException("weight drop needs cells that name their recurrent weights; "
+                            + "layer " + l + "'s cell (" + c.getClass().getSimpleName() + ") names none");
+                }
+                for (Parameter w : c.recurrentWeights()) {
+                    if (c.parameters().stream().noneMatch(q -> q == w)) {
+                        throw new IllegalArgumentException("layer " + l + "'s recurrent weight " + w.name()
+                                + " is not one of its parameters");
+                    }
+                }
+            }
+        }
         List<Parameter> all = new ArrayList<>();
         all.add(embedding);
         java.util.Set<String> outputNames = new java.util.HashSet<>();
@@ -295,12 +311,21 @@ public final class RnnLanguageModel {
     }
 
     /**
-     * The dropout probability of training windows.
+     * The largest plain dropout probability of training windows (input, between layers, output).
      *
      * @return p in [0, 1)
      */
     public double dropout() {
-        return dropout.probability();
+        return reg.maxDropout();
+    }
+
+    /**
+     * The regularisers of training windows.
+     *
+     * @return the regularisation
+     */
+    public Regularization regularization() {
+        return reg;
     }
 
     /**
@@ -360,7 +385,7 @@ public final class RnnLanguageModel {
      * @return the generator's state
      */
     public long dropoutState() {
-        return dropout.state();
+        return masks.state();
     }
 
     /**
@@ -369,7 +394,7 @@ public final class RnnLanguageModel {
      * @param state a value returned by {@link #dropoutState()}
      */
     public void setDropoutState(long state) {
-        dropout.setState(state);
+        masks.setState(state);
     }
 
     /**
@@ -395,7 +420,8 @@ public final class RnnLanguageModel {
 
     /**
      * Forward, loss and backward over one window. Gradients are ACCUMULATED into the parameters, scaled so
-     * that they are the gradient of the MEAN cross-entropy over the loss rows. Dropout (if any) is applied.
+     * that they are the gradient of the MEAN cross-entropy over the loss rows, plus the AR and TAR terms when the
+     * model has them. The regularisers (if any) are applied.
      *
      * @param steps    window length
      * @param lossFrom first step whose prediction counts in the loss (0 = all)
@@ -408,12 +434,12 @@ public final class RnnLanguageModel {
      */
     public double trainWindow(ModelWorkspace ws, int steps, int lossFrom, int[] inputs, int[] targets, float[] stateIn,
                               float[] stateOut) {
-        return trainWindow(ws, steps, lossFrom, inputs, targets, stateIn, stateOut, dropout.probability() > 0);
+        return trainWindow(ws, steps, lossFrom, inputs, targets, stateIn, stateOut, reg.any());
     }
 
     /**
-     * {@link #trainWindow(ModelWorkspace, int, int, int[], int[], float[], float[])} with dropout switched off
-     * or on: off, the returned loss is the model's evaluation loss on the window (as
+     * {@link #trainWindow(ModelWorkspace, int, int, int[], int[], float[], float[])} with the regularisers
+     * (dropout, weight drop, AR/TAR) switched off or on: off, the returned loss is the model's evaluation loss on the window (as
      * {@link #evaluateWindow} computes it) and the gradients are those of that loss, which is what dynamic
      * evaluation needs.
      *
@@ -424,7 +450,7 @@ public final class RnnLanguageModel {
      * @param targets [steps·batch] next-token ids, time-major
      * @param stateIn [batch × stateSize], read only
      * @param stateOut [batch × stateSize], overwritten with the state after the window (may alias stateIn)
-     * @param applyDropout apply the model's dropout (a model without dropout ignores it)
+     * @param applyDropout apply the model's regularisers (a model without any ignores it)
      * @return the SUM of cross-entropies over the loss rows (nats)
      */
     public double trainWindow(ModelWorkspace ws, int steps, int lossFrom, int[] inputs, int[] targets, float[] stateIn,
@@ -436,32 +462,130 @@ public final class RnnLanguageModel {
         }
         int h = hiddenSize();
         int rows = steps * b;
-        boolean drop = applyDropout && dropout.probability() > 0;
-        float[] top = forwardLayers(ws, steps, inputs, stateIn, stateOut, drop);
-        int first = lossFrom * b;
-        int lossRows = (steps - lossFrom) * b;
-        float[] dTop = ws.dh[cells.size() - 1];
-        Arrays.fill(dTop, 0, first * h, 0f);
-        double loss = output.lossAndGradient(ws.out, lossRows, top, first * h, targets, first, 1f / lossRows, dTop,
-                first * h);
-        if (drop) {
-            k.multiply(rows * h, dTop, 0, ws.mask[cells.size()], 0, dTop, 0);
+        int n = cells.size();
+        boolean drop = applyDropout && reg.any();
+        boolean weightDrop = drop && reg.weightDrop() > 0;
+        if (weightDrop) {
+            dropRecurrentWeights(ws);
         }
-        for (int l = cells.size() - 1; l >= 0; l--) {
-            float[] dIn = l == 0 ? ws.dx : ws.dh[l - 1];
-            cells.get(l).backward(b, steps, ws.dh[l], null, dIn, null, ws.cellWs[l]);
-            if (drop) {
-                int width = l == 0 ? embeddingSize : cells.get(l - 1).hiddenSize();
-                k.multiply(rows * width, dIn, 0, ws.mask[l], 0, dIn, 0);
+        try {
+            float[] top = forwardLayers(ws, steps, inputs, stateIn, stateOut, drop);
+            int first = lossFrom * b;
+            int lossRows = (steps - lossFrom) * b;
+            float[] dTop = ws.dh[n - 1];
+            Arrays.fill(dTop, 0, first * h, 0f);
+            double loss = output.lossAndGradient(ws.out, lossRows, top, first * h, targets, first, 1f / lossRows, dTop,
+                    first * h);
+            double extra = 0;
+            if (drop && reg.ar() > 0) {
+                extra += activationRegularization(top, first * h, rows * h, reg.ar(), dTop);
+            }
+            if (drop && reg.outputDropout() > 0) {
+                k.multiply(rows * h, dTop, 0, ws.mask[n], 0, dTop, 0);
+            }
+            if (drop && reg.tar() > 0) {
+                extra += temporalActivationRegularization(ws.hs[n - 1], lossFrom, steps, b, h, reg.tar(), dTop);
+            }
+            ws.regularizationLoss = extra;
+            for (int l = n - 1; l >= 0; l--) {
+                float[] dIn = l == 0 ? ws.dx : ws.dh[l - 1];
+                cells.get(l).backward(b, steps, ws.dh[l], null, dIn, null, ws.cellWs[l]);
+                double p = l == 0 ? reg.inputDropout() : reg.hiddenDropout();
+                if (drop && p > 0) {
+                    int width = l == 0 ? embeddingSize : cells.get(l - 1).hiddenSize();
+                    k.multiply(rows * width, dIn, 0, ws.mask[l], 0, dIn, 0);
+                }
+            }
+            float[] eg = embedding.grad();
+            int e = embeddingSize;
+            boolean words = drop && reg.embeddingDropout() > 0;
+            for (int r = 0; r < rows; r++) {
+                float scale = words ? ws.wordMask[inputs[r]] : 1f;
+                if (scale != 0f) {
+                    k.axpy(e, scale, ws.dx, r * e, eg, inputs[r] * e);
+                }
+                embedding.markGradientRow(inputs[r]);
+            }
+            return loss;
+        } finally {
+            if (weightDrop) {
+                restoreRecurrentWeights(ws);
             }
         }
-        float[] eg = embedding.grad();
-        int e = embeddingSize;
-        for (int r = 0; r < rows; r++) {
-            k.axpy(e, 1f, ws.dx, r * e, eg, inputs[r] * e);
-            embedding.markGradientRow(inputs[r]);
+    }
+
+    /** AR: α·mean(top²) over [from, to); adds its gradient 2α·top/count to dTop, returns the term. */
+    private static double activationRegularization(float[] top, int from, int to, double alpha, float[] dTop) {
+        int count = to - from;
+        float c = (float) (2 * alpha / count);
+        double sum = 0;
+        for (int i = from; i < to; i++) {
+            float v = top[i];
+            sum += (double) v * v;
+            dTop[i] += c * v;
         }
-        return loss;
+        return alpha * sum / count;
+    }
+
+    /**
+     * TAR: β·mean((h(t) − h(t−1))²) over the pairs of consecutive loss steps of each row; adds its gradient to
+     * dHs, returns the term (0 with fewer than two loss steps).
+     */
+    private static double temporalActivationRegularization(float[] hs, int lossFrom, int steps, int b, int h,
+                                                           double beta, float[] dHs) {
+        long count = (long) (steps - lossFrom - 1) * b * h;
+        if (count <= 0) {
+            return 0;
+        }
+        float c = (float) (2 * beta / count);
+        double sum = 0;
+        for (int i = (lossFrom + 1) * b * h, end = steps * b * h, back = b * h; i < end; i++) {
+            float d = hs[i] - hs[i - back];
+            sum += (double) d * d;
+            dHs[i] += c * d;
+            dHs[i - back] -= c * d;
+        }
+        return beta * sum / count;
+    }
+
+    /**
+     * Weight drop: keeps each cell's recurrent weights and their gradients so far, masks the weights in place
+     * (one mask per window) and zeroes their gradients, so that the window's gradient can be masked alone.
+     */
+    private void dropRecurrentWeights(ModelWorkspace ws) {
+        if (ws.weightValues == null) {
+            ws.allocateWeightDrop(cells);
+        }
+        float p = (float) reg.weightDrop();
+        int i = 0;
+        for (Cell c : cells) {
+            for (Parameter w : c.recurrentWeights()) {
+                int size = w.size();
+                float[] v = w.value();
+                float[] g = w.grad();
+                System.arraycopy(v, 0, ws.weightValues[i], 0, size);
+                System.arraycopy(g, 0, ws.weightGrads[i], 0, size);
+                Arrays.fill(g, 0f);
+                masks.fill(ws.weightMasks[i], size, p);
+                k.multiply(size, v, 0, ws.weightMasks[i], 0, v, 0);
+                i++;
+            }
+        }
+    }
+
+    /** Undoes {@link #dropRecurrentWeights}: gradient = kept + window's ⊙ mask, weights restored. */
+    private void restoreRecurrentWeights(ModelWorkspace ws) {
+        int i = 0;
+        for (Cell c : cells) {
+            for (Parameter w : c.recurrentWeights()) {
+                int size = w.size();
+                float[] g = w.grad();
+                k.multiply(size, g, 0, ws.weightMasks[i], 0, g, 0);
+                k.axpy(size, 1f, ws.weightGrads[i], 0, g, 0);
+                System.arraycopy(ws.weightValues[i], 0, w.value(), 0, size);
+                i++;
+            }
+        }
     }
 
     /**
@@ -540,19 +664,32 @@ public final class RnnLanguageModel {
         int b = ws.batch;
         int rows = steps * b;
         embed(inputs, rows, ws.x);
+        if (drop && reg.embeddingDropout() > 0) {
+            masks.fill(ws.wordMask, vocabSize, (float) reg.embeddingDropout());
+            int e = embeddingSize;
+            for (int r = 0; r < rows; r++) {
+                float m = ws.wordMask[inputs[r]];
+                if (m == 0f) {
+                    Arrays.fill(ws.x, r * e, r * e + e, 0f);
+                } else {
+                    k.scale(e, m, ws.x, r * e);
+                }
+            }
+        }
         float[] in = ws.x;
-        if (drop) {
-            dropout.fill(ws.mask[0], rows * embeddingSize);
+        if (drop && reg.inputDropout() > 0) {
+            fillMask(ws.mask[0], b, steps, embeddingSize, reg.inputDropout());
             k.multiply(rows * embeddingSize, ws.x, 0, ws.mask[0], 0, ws.xDrop, 0);
             in = ws.xDrop;
         }
         int off = 0;
-        for (int l = 0; l < cells.size(); l++) {
+        int n = cells.size();
+        for (int l = 0; l < n; l++) {
             Cell c = cells.get(l);
             int sl = b * c.stateSize();
             float[] sIn;
             float[] sOut;
-            if (cells.size() == 1) {
+            if (n == 1) {
                 sIn = stateIn;
                 sOut = stateOut;
             } else {
@@ -561,13 +698,14 @@ public final class RnnLanguageModel {
                 System.arraycopy(stateIn, off, sIn, 0, sl);
             }
             c.forward(b, steps, in, sIn, ws.hs[l], sOut, ws.cellWs[l]);
-            if (cells.size() > 1) {
+            if (n > 1) {
                 System.arraycopy(sOut, 0, stateOut, off, sl);
             }
             off += sl;
             int width = c.hiddenSize();
-            if (drop) {
-                dropout.fill(ws.mask[l + 1], rows * width);
+            double p = l < n - 1 ? reg.hiddenDropout() : reg.outputDropout();
+            if (drop && p > 0) {
+                fillMask(ws.mask[l + 1], b, steps, width, p);
                 k.multiply(rows * width, ws.hs[l], 0, ws.mask[l + 1], 0, ws.hsDrop[l], 0);
                 in = ws.hsDrop[l];
             } else {
@@ -575,6 +713,19 @@ public final class RnnLanguageModel {
             }
         }
         return in;
+    }
+
+    /** A dropout mask over [steps·b × width]: per element, or (locked) one [b × width] mask repeated per step. */
+    private void fillMask(float[] mask, int b, int steps, int width, double p) {
+        int perStep = b * width;
+        if (reg.locked()) {
+            masks.fill(mask, perStep, (float) p);
+            for (int t = 1; t < steps; t++) {
+                System.arraycopy(mask, 0, mask, t * perStep, perStep);
+            }
+        } else {
+            masks.fill(mask, steps * perStep, (float) p);
+        }
     }
 
     private void checkWindow(ModelWorkspace ws, int steps, int[] inputs) {

@@ -69,6 +69,18 @@ public interface Cell {
     List<Parameter> parameters();
 
     /**
+     * The recurrent (hidden-to-hidden) weights among {@link #parameters()}: what weight drop (DropConnect on the
+     * recurrence) masks during training. The model masks their values in place for one window and restores them
+     * after it, so a cell must read these values afresh in every {@link #forward} and {@link #backward} (no copy
+     * kept across windows). The default: none (the model then refuses weight drop for this cell).
+     *
+     * @return the recurrent weights, a subset of {@link #parameters()}
+     */
+    default List<Parameter> recurrentWeights() {
+        return List.of();
+    }
+
+    /**
      * Buffers for windows of up to {@code maxSteps} steps over {@code batch} rows.
      *
      * @param batch the number of independent rows (streams)

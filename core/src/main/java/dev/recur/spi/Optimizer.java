@@ -52,6 +52,38 @@ public interface Optimizer {
     void restore(OptimizerState state);
 
     /**
+     * Told the mean loss of every validation (after the step that preceded it), for optimizers that change what
+     * they do when validation stalls (NT-ASGD starts averaging). The default ignores it.
+     *
+     * @param validationLoss the mean validation loss in nats (the loss of the weights that were evaluated: the
+     *                       averaged ones while {@link #hasAverage()})
+     */
+    default void afterValidation(double validationLoss) {
+    }
+
+    /**
+     * Whether this optimizer keeps an average of the iterates that evaluation and the saved model should use
+     * instead of the current weights (averaged SGD once it has started averaging). The default: false.
+     *
+     * @return true when {@link #swapAverage} has an average to swap in
+     */
+    default boolean hasAverage() {
+        return false;
+    }
+
+    /**
+     * Exchanges each parameter's values with their average (so calling it twice restores the parameters): the
+     * trainer swaps the average in to validate and to finish a run, and back to go on training. Only called
+     * while {@link #hasAverage()}; the default refuses.
+     *
+     * @param parameters the parameters this optimizer is bound to
+     * @throws IllegalStateException when there is no average
+     */
+    default void swapAverage(List<Parameter> parameters) {
+        throw new IllegalStateException(getClass().getSimpleName() + " keeps no average of the weights");
+    }
+
+    /**
      * Checks a learning rate as {@link #step} must.
      *
      * @param learningRate the rate to check

@@ -342,6 +342,8 @@ public final class Trainer {
         }
         if (p.bestEval != null && p.lastEval != null && p.lastEval.meanLoss() > p.bestEval.meanLoss()) {
             restore(params, best);
+        } else if (valid != null && optimizer.hasAverage()) {
+            optimizer.swapAverage(params); // the run ends with the average of the iterates (what was validated)
         }
         TrainingResult result = new TrainingResult(p.step, p.skipped, Math.min(epoch, config.epochs()), p.tokens,
                 Duration.ofNanos(System.nanoTime() - t0), p.bestEval, p.lastEval, stopReason,
@@ -409,13 +411,27 @@ public final class Trainer {
     /** Validates, lets the schedule react; returns whether to stop. */
     private boolean validate(int[] valid, int epoch, long step, boolean endOfEpoch, float[][] best, Progress p) {
         List<Parameter> params = model.parameters();
-        Evaluation e = Evaluator.evaluate(model, valid, config.evalBatch(), config.bptt(), "validation corpus");
-        p.lastEval = e;
-        boolean improved = p.bestEval == null || e.meanLoss() < p.bestEval.meanLoss();
-        if (improved) {
-            copy(params, best);
-            p.bestEval = e;
+        // an averaging optimizer (NT-ASGD) is validated, and its best kept, with the average of its iterates
+        boolean averaged = optimizer.hasAverage();
+        if (averaged) {
+            optimizer.swapAverage(params);
         }
+        Evaluation e;
+        boolean improved;
+        try {
+            e = Evaluator.evaluate(model, valid, config.evalBatch(), config.bptt(), "validation corpus");
+            p.lastEval = e;
+            improved = p.bestEval == null || e.meanLoss() < p.bestEval.meanLoss();
+            if (improved) {
+                copy(params, best);
+                p.bestEval = e;
+            }
+        } finally {
+            if (averaged) {
+                optimizer.swapAverage(params);
+            }
+        }
+        optimizer.afterValidation(e.meanLoss());
         LearningRateSchedule.Decision d = schedule.afterValidation(e.meanLoss());
         p.rolledBack = false;
         if (d.rollback() && !improved) {

@@ -120,7 +120,7 @@ public final class TrainingRun {
         OutputLayerProvider op = providers.outputs().get(model.output());
         var out = new ProviderChoice(model.output(), model.outputOptions()).resolved(op, "output");
         return new ModelSpec(model.cell(), cell.options(), model.vocabSize(), model.embeddingSize(), model.hiddenSize(),
-                model.layers(), model.dropout(), model.tieWeights(), model.output(), out.options());
+                model.layers(), model.regularization(), model.tieWeights(), model.output(), out.options());
     }
 
     /**

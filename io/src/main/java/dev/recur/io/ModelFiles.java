@@ -7,6 +7,7 @@ import dev.recur.io.proto.TokenizerSpec;
 import dev.recur.math.MathKernels;
 import dev.recur.model.LanguageModel;
 import dev.recur.model.ModelSpec;
+import dev.recur.model.Regularization;
 import dev.recur.model.RnnLanguageModel;
 import dev.recur.spi.CellProvider;
 import dev.recur.spi.OutputLayerProvider;
@@ -82,7 +83,8 @@ public final class ModelFiles {
                         .setVocabSize(spec.vocabSize()).setEmbeddingSize(spec.embeddingSize())
                         .setHiddenSize(spec.hiddenSize()).setOutputLayer(spec.output())
                         .putAllOutputOptions(spec.outputOptions())
-                        .setLayers(spec.layers()).setDropout(spec.dropout()).setTieWeights(spec.tieWeights()));
+                        .setLayers(spec.layers()).setDropout(spec.dropout()).setTieWeights(spec.tieWeights())
+                        .setRegularization(regularization(spec.regularization())));
         TokenizerSpec.Builder t = TokenizerSpec.newBuilder().setLevel(lm.tokenizer().level())
                 .addAllTokens(lm.vocabulary().tokens());
         long[] counts = lm.vocabulary().counts();
@@ -434,6 +436,23 @@ public final class ModelFiles {
         }
     }
 
+    static dev.recur.io.proto.Regularization regularization(Regularization r) {
+        return dev.recur.io.proto.Regularization.newBuilder().setInputDropout(r.inputDropout())
+                .setHiddenDropout(r.hiddenDropout()).setOutputDropout(r.outputDropout()).setLocked(r.locked())
+                .setEmbeddingDropout(r.embeddingDropout()).setWeightDrop(r.weightDrop()).setAr(r.ar()).setTar(r.tar())
+                .build();
+    }
+
+    /** The spec's regularisers; a file written before they existed has plain dropout only. */
+    static Regularization regularization(dev.recur.io.proto.ModelSpec s) {
+        if (!s.hasRegularization()) {
+            return Regularization.dropout(s.getDropout());
+        }
+        var r = s.getRegularization();
+        return new Regularization(r.getInputDropout(), r.getHiddenDropout(), r.getOutputDropout(), r.getLocked(),
+                r.getEmbeddingDropout(), r.getWeightDrop(), r.getAr(), r.getTar());
+    }
+
     /** Rebuilds the model of an already validated message. */
     public static LanguageModel toModel(String name, ModelFile m, Providers providers, MathKernels kernels) {
         var s = m.getSpec();
@@ -444,7 +463,7 @@ public final class ModelFiles {
         ModelSpec spec;
         try {
             spec = new ModelSpec(s.getCell(), s.getCellOptionsMap(), s.getVocabSize(), s.getEmbeddingSize(),
-                    s.getHiddenSize(), Math.max(1, s.getLayers()), s.getDropout(), s.getTieWeights(), outputName,
+                    s.getHiddenSize(), Math.max(1, s.getLayers()), regularization(s), s.getTieWeights(), outputName,
                     s.getOutputOptionsMap());
         } catch (IllegalArgumentException e) {
             throw bad(name, "has an invalid spec: " + e.getMessage());

@@ -59,6 +59,22 @@ class ContractTests {
     }
 
     @Nested
+    class NtAsgdContract extends OptimizerContractTest {
+        protected OptimizerProvider provider() {
+            return new NtAsgdProvider();
+        }
+
+        protected Map<String, String> options() {
+            return Map.of("nonmono", "2", "weight-decay", "0.001");
+        }
+
+        @Override
+        protected double learningRate() {
+            return 0.05;
+        }
+    }
+
+    @Nested
     class GlobalNorm extends GradientClipperContractTest {
         protected ClipperProvider provider() {
             return new GlobalNormClipperProvider();

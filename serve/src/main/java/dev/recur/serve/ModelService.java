@@ -189,6 +189,7 @@ public final class ModelService {
             spec.put("hidden_size", s.hiddenSize());
             spec.put("layers", s.layers());
             spec.put("dropout", s.dropout());
+            spec.put("regularization", s.regularization().describe());
             spec.put("tie_weights", s.tieWeights());
             spec.put("output", s.output());
             spec.put("output_options", s.outputOptions());

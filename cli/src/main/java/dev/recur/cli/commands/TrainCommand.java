@@ -12,6 +12,7 @@ import dev.recur.model.Evaluator;
 import dev.recur.model.Generator;
 import dev.recur.model.LanguageModel;
 import dev.recur.model.ModelSpec;
+import dev.recur.model.Regularization;
 import dev.recur.spi.ProviderChoice;
 import dev.recur.spi.Providers;
 import dev.recur.text.CorpusException;
@@ -84,6 +85,22 @@ public final class TrainCommand extends ComputeCommand {
     int layers;
     @Option(names = "--dropout", defaultValue = "0", description = "Dropout on embeddings, between layers and on outputs (training only).")
     double dropout;
+    @Option(names = "--dropout-input", description = "Dropout on the embeddings fed to the first cell (default: --dropout).")
+    Double dropoutInput;
+    @Option(names = "--dropout-hidden", description = "Dropout between stacked cells (default: --dropout).")
+    Double dropoutHidden;
+    @Option(names = "--dropout-output", description = "Dropout on the top cell's outputs (default: --dropout).")
+    Double dropoutOutput;
+    @Option(names = "--locked-dropout", description = "Variational dropout: one mask per sequence and window, shared by its time steps.")
+    boolean lockedDropout;
+    @Option(names = "--dropout-embedding", description = "Whole-word dropout on the embedding (each word's row, per window).")
+    Double dropoutEmbedding;
+    @Option(names = "--weight-drop", description = "DropConnect on the recurrent weights (one mask per window).")
+    Double weightDrop;
+    @Option(names = "--ar", description = "Activation regularisation: α·mean(h²) of the top outputs.")
+    Double ar;
+    @Option(names = "--tar", description = "Temporal activation regularisation: β·mean((h(t)−h(t−1))²).")
+    Double tar;
     @Option(names = "--output", defaultValue = "softmax", description = "Output layer provider (see recur list outputs).")
     String output;
     @Option(names = "--output-option", paramLabel = "KEY=VALUE", description = "An output layer option (repeatable).")
@@ -171,9 +188,9 @@ public final class TrainCommand extends ComputeCommand {
                 Corpora.name(corpusFile), tok.level(), trainIds.length, validIds.length, vocab.size(),
                 preset == null ? "" : ", preset " + preset);
         ModelSpec ms = rs.model();
-        log.printf(Locale.ROOT, "model: %s %s, E=%d, H=%d, %d layer(s), dropout %s%s, output %s %s, %,d parameters; "
+        log.printf(Locale.ROOT, "model: %s %s, E=%d, H=%d, %d layer(s), regularisation %s%s, output %s %s, %,d parameters; "
                 + "%s %s, lr %s; schedule %s %s; clipper %s %s%n", ms.cell(), ms.cellOptions(), ms.embeddingSize(),
-                ms.hiddenSize(), ms.layers(), ms.dropout(), ms.tieWeights() ? ", tied weights" : "", ms.output(),
+                ms.hiddenSize(), ms.layers(), ms.regularization().describe(), ms.tieWeights() ? ", tied weights" : "", ms.output(),
                 ms.outputOptions(), parameterCount(run.model()), rs.optimizer().name(), rs.optimizer().options(),
                 rs.learningRate().getAsDouble(), rs.schedule().name(), rs.schedule().options(), rs.clipper().name(),
                 rs.clipper().options());
@@ -285,7 +302,9 @@ public final class TrainCommand extends ComputeCommand {
         if (clip != null) {
             clipOpts.put("max-norm", String.valueOf(clip));
         }
-        ModelSpec ms = new ModelSpec(cell, cellOpts, vocabSize, embedding, hidden, layers, dropout, tieWeights, output,
+        ModelSpec ms = new ModelSpec(cell, cellOpts, vocabSize, embedding, hidden, layers, Regularization.of(dropout,
+                dropoutInput, dropoutHidden, dropoutOutput, lockedDropout, dropoutEmbedding, weightDrop, ar, tar),
+                tieWeights, output,
                 outputOptions);
         TrainerConfig cfg = new TrainerConfig(batch, bptt, bpttHistory, epochs, timeLimit(), evalEvery, logEvery, EVAL_BATCH,
                 MAX_BAD_STEPS, seed.seed(), maxSteps, checkpointEvery);
