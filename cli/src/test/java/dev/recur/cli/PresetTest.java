@@ -56,4 +56,19 @@ class PresetTest {
         assertTrue(r.out().contains("ptb-120s") && r.out().contains("--schedule-option total-steps=2700")
                 && r.out().contains("measured: PTB test perplexity 134.93"), r.out());
     }
+    @Test
+    void everyPresetIsACommandLineThatTrains() throws Exception {
+        Path corpus = Files.writeString(dir.resolve("c.txt"), CliEndToEndTest.TEXT);
+        for (Presets.Preset p : Presets.ALL.values()) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("train", "--preset", p.name(),
+                    "--corpus", corpus.toString(), "--hidden", "16", "--embedding", "16", "--batch", "2", "--bptt", "4",
+                    "--max-steps", "3", "--sample-length", "0", "--out", dir.resolve(p.name() + ".recur").toString()));
+            if (p.options().contains("adaptive")) {
+                args.addAll(java.util.List.of("--output-option", "cutoffs=4"));
+            }
+            CliRunner.Result r = CliRunner.run(args.toArray(String[]::new));
+            assertEquals(0, r.code(), p.name() + ": " + r);
+            assertTrue(r.err().contains("preset " + p.name()) && r.out().contains("trained 3 steps"), p.name() + ": " + r);
+        }
+    }
 }

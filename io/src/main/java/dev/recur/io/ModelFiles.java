@@ -443,8 +443,15 @@ public final class ModelFiles {
                 .build();
     }
 
-    /** The spec's regularisers; a file written before they existed has plain dropout only. */
-    static Regularization regularization(dev.recur.io.proto.ModelSpec s) {
+    /**
+     * The training-time regularisers a model file's spec records; a file written before they existed has plain
+     * dropout only.
+     *
+     * @param s the spec message of a model file
+     * @return the regularisers
+     * @throws IllegalArgumentException when a recorded value is out of range
+     */
+    public static Regularization regularization(dev.recur.io.proto.ModelSpec s) {
         if (!s.hasRegularization()) {
             return Regularization.dropout(s.getDropout());
         }

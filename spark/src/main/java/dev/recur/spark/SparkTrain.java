@@ -404,8 +404,7 @@ public final class SparkTrain implements Callable<Integer> {
         }
         ModelSpec ms = new ModelSpec(cell, cellOpts, vocabSize, embedding, hidden, layers, Regularization.of(dropout,
                 dropoutInput, dropoutHidden, dropoutOutput, lockedDropout, dropoutEmbedding, weightDrop, ar, tar),
-                tieWeights, output,
-                outputOptions);
+                tieWeights, output, outputOptions);
         TrainerConfig cfg = new TrainerConfig(batch, bptt, bpttHistory, epochs, timeLimit(), evalEvery, 50, EVAL_BATCH,
                 MAX_BAD_STEPS, seed, maxSteps, checkpointEvery);
         RunSpec rs = RunSpec.of(ms).withOptimizer(new ProviderChoice(optimizer, optimizerOptions))

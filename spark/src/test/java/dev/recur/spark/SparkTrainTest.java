@@ -10,6 +10,7 @@ import dev.recur.io.ModelFiles;
 import dev.recur.math.Kernels;
 import dev.recur.model.LanguageModel;
 import dev.recur.model.ModelSpec;
+import dev.recur.model.Regularization;
 import dev.recur.spi.Parameter;
 import dev.recur.spi.ProviderChoice;
 import dev.recur.spi.Providers;
@@ -125,6 +126,28 @@ class SparkTrainTest {
     }
 
     @Test
+    void theRegularisersTravelWithTheModelAndOneWorkerStillEqualsOneProcess() {
+        Path out = dir.resolve("regularised.recur");
+        run(args(out, "--master", "local[1]", "--workers", "1", "--epochs", "1", "--layers", "2", "--dropout-hidden",
+                "0.2", "--dropout-output", "0.3", "--locked-dropout", "--dropout-embedding", "0.1", "--weight-drop", "0.3",
+                "--ar", "1", "--tar", "1"));
+        Tokenizer tok = Tokenizers.of("word", 1, 0);
+        String text = TextFiles.readUtf8(train);
+        Vocabulary vocab = tok.buildVocabulary(text);
+        ModelSpec ms = new ModelSpec("elman", Map.of(), vocab.size(), 16, 24, 2,
+                new Regularization(0.1, 0.2, 0.3, true, 0.1, 0.3, 1, 1), false, "softmax", Map.of());
+        TrainerConfig cfg = new TrainerConfig(4, 9, 0, 1, null, 32, 50, SparkTrain.EVAL_BATCH, SparkTrain.MAX_BAD_STEPS,
+                5, 0, 0);
+        RunSpec spec = RunSpec.of(ms).withSchedule(new ProviderChoice("plateau",
+                Map.of("mode", "on-stall", "min-improvement", "1.05"))).withTrainer(cfg);
+        TrainingRun ref = TrainingRun.start(spec, tok, vocab, providers, Kernels.get());
+        ref.train(tok.encode(text, vocab), tok.encode(TextFiles.readUtf8(valid), vocab));
+        assertEquals(ms.regularization(), ModelFiles.load(out, providers, Kernels.get()).network().regularization(),
+                "the model file keeps the regularisers");
+        assertSameBits(weights(ref.model()), weights(out), "one worker vs one process, every regulariser on");
+    }
+
+    @Test
     void twoWorkersGiveTheSameBitsTwiceAndResumeExactly() {
         Path a = dir.resolve("a.recur");
         Path b = dir.resolve("b.recur");
@@ -233,6 +256,14 @@ class SparkTrainTest {
                 "10", "--sync-every", "16", "--out", out.toString());
         assertEquals(2, cadence.exitCode(), cadence.err());
         assertTrue(cadence.err().contains("multiple of --sync-every"), cadence.err());
+        SparkTests.Run averaging = SparkTests.run("--master", "local[1]", "--corpus", train.toString(), "--optimizer",
+                "nt-asgd", "--out", out.toString());
+        assertEquals(2, averaging.exitCode(), averaging.err());
+        assertTrue(averaging.err().contains("does not run nt-asgd yet"), averaging.err());
+        SparkTests.Run range = SparkTests.run("--master", "local[1]", "--corpus", train.toString(), "--weight-drop",
+                "1.5", "--out", out.toString());
+        assertEquals(2, range.exitCode(), range.err());
+        assertTrue(range.err().contains("weight drop must be in [0, 1), got 1.5"), range.err());
         assertFalse(Files.exists(out), "no model file after a failed run");
     }
 }

@@ -90,6 +90,25 @@ class StandaloneClusterIT {
         return pb.start();
     }
 
+    /** Each executor's log (work dirs of both workers) with how many "Running task" lines it holds so far. */
+    private static Map<Path, Long> runningTasks() throws IOException {
+        Map<Path, Long> counts = new java.util.HashMap<>();
+        for (int w = 1; w <= 2; w++) {
+            Path work = dir.resolve("work" + w);
+            if (!Files.isDirectory(work)) {
+                continue;
+            }
+            try (var files = Files.walk(work, 3)) {
+                for (Path f : files.filter(f -> f.getFileName().toString().equals("stderr")).toList()) {
+                    try (var lines = Files.lines(f, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+                        counts.put(f, lines.filter(l -> l.contains("Running task")).count());
+                    }
+                }
+            }
+        }
+        return counts;
+    }
+
     private static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
@@ -142,15 +161,32 @@ class StandaloneClusterIT {
         Path driverLog = dir.resolve("driver.log");
         Process driver = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(driverLog.toFile()).start();
         try {
-            // two executors up and the run past its second round: kill one executor while the next round runs
+            // two executors up and the run past its second round: kill an executor the moment its log says it
+            // started a task of a later round (not after a fixed delay: on a fast machine that could fall between
+            // rounds)
             waitForLog(driverLog, "round 2 ", Duration.ofSeconds(180));
-            Thread.sleep(700); // into round 3's computing (a round computes for over a second)
+            Map<Path, Long> seen = runningTasks();
+            Path busy = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (busy == null && System.nanoTime() < deadline) {
+                for (Map.Entry<Path, Long> e : runningTasks().entrySet()) {
+                    if (e.getValue() > seen.getOrDefault(e.getKey(), 0L)) {
+                        busy = e.getKey();
+                    }
+                }
+                Thread.sleep(5);
+            }
+            assertTrue(busy != null, "an executor started a task after round 2: " + seen);
+            String executorId = busy.getParent().getFileName().toString(); // work<w>/app-…/<executor id>/stderr
             List<ProcessHandle> executors = ProcessHandle.allProcesses()
                     .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
                     .filter(p -> p.info().commandLine().orElse("").contains("127.0.0.1:"))
                     .collect(Collectors.toList());
             assertEquals(2, executors.size(), "two executors: " + executors);
-            assertTrue(executors.get(0).destroyForcibly(), "SIGKILL sent");
+            ProcessHandle victim = executors.stream()
+                    .filter(p -> p.info().commandLine().orElse("").matches(".*--executor-id " + executorId + "( .*|$)"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no executor " + executorId + " in " + executors));
+            assertTrue(victim.destroyForcibly(), "SIGKILL sent");
             assertTrue(driver.waitFor(300, TimeUnit.SECONDS), "the run ends:\n" + Files.readString(driverLog));
             String log = Files.readString(driverLog);
             Files.createDirectories(Path.of("target", "failsafe-reports"));

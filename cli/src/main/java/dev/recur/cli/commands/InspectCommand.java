@@ -49,6 +49,14 @@ public final class InspectCommand implements Callable<Integer> {
                 new java.util.TreeMap<>(s.getCellOptionsMap()), s.getVocabSize(), s.getEmbeddingSize(), s.getHiddenSize(),
                 s.getOutputLayer().isEmpty() ? "softmax" : s.getOutputLayer(),
                 new java.util.TreeMap<>(s.getOutputOptionsMap()));
+        String regularisation;
+        try {
+            regularisation = ModelFiles.regularization(s).describe();
+        } catch (IllegalArgumentException e) {
+            regularisation = "invalid (" + e.getMessage() + ")";
+        }
+        out.printf("layers %d%s; training regularisation: %s%n", Math.max(1, s.getLayers()),
+                s.getTieWeights() ? ", tied weights" : "", regularisation);
         var t = m.getTokenizer();
         String first = t.getTokensList().stream().limit(12).map(x -> x.replace("\n", "\\n")).collect(Collectors.joining(" "));
         out.printf("tokenizer: %s level%s; first tokens: %s%n", t.getLevel(),

@@ -63,7 +63,7 @@ public final class Presets {
         for (int i = train + 1; i < args.length; i++) {
             if (args[i].equals("--preset")) {
                 if (i + 1 >= args.length) {
-                    throw new UsageException("--preset needs a name: " + String.join(", ", ALL.keySet()));
+                    throw new UsageException("--preset needs a name: " + String.join(", ", new java.util.TreeSet<>(ALL.keySet())));
                 }
                 name = args[i + 1];
             } else if (args[i].startsWith("--preset=")) {
@@ -75,7 +75,7 @@ public final class Presets {
         }
         Preset p = ALL.get(name);
         if (p == null) {
-            throw new UsageException("unknown preset '" + name + "'; presets: " + String.join(", ", ALL.keySet())
+            throw new UsageException("unknown preset '" + name + "'; presets: " + String.join(", ", new java.util.TreeSet<>(ALL.keySet()))
                     + " (recur list presets)");
         }
         List<String> out = new ArrayList<>(List.of(args).subList(0, train + 1));

@@ -304,8 +304,7 @@ public final class TrainCommand extends ComputeCommand {
         }
         ModelSpec ms = new ModelSpec(cell, cellOpts, vocabSize, embedding, hidden, layers, Regularization.of(dropout,
                 dropoutInput, dropoutHidden, dropoutOutput, lockedDropout, dropoutEmbedding, weightDrop, ar, tar),
-                tieWeights, output,
-                outputOptions);
+                tieWeights, output, outputOptions);
         TrainerConfig cfg = new TrainerConfig(batch, bptt, bpttHistory, epochs, timeLimit(), evalEvery, logEvery, EVAL_BATCH,
                 MAX_BAD_STEPS, seed.seed(), maxSteps, checkpointEvery);
         RunSpec rs = RunSpec.of(ms).withOptimizer(new ProviderChoice(optimizer, optimizerOptions))
