@@ -46,7 +46,7 @@ class PresetTest {
     void anUnknownPresetIsAUsageErrorNamingTheKnownOnes() {
         CliRunner.Result r = CliRunner.run("train", "--preset", "nope");
         assertEquals(2, r.code(), r.toString());
-        assertEquals("recur: unknown preset 'nope'; presets: ptb-120s (recur list presets)", r.err().strip());
+        assertEquals("recur: unknown preset 'nope'; presets: char-20m, ptb-120s (recur list presets)", r.err().strip());
     }
 
     @Test
