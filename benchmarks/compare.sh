@@ -18,6 +18,8 @@ rounds="${ROUNDS:-1}"
 # the training workloads: W and C, and the large vocabularies W33 (full softmax), W-A and W-A-267k (adaptive);
 # TRAIN="W C" runs the first two only (W-A-267k alone takes a few minutes for PyTorch)
 TRAIN="${TRAIN:-W C W33 W-A W-A-267k}"
+# WEIGHTS="int8 bf16" (default: both; WEIGHTS= for none) adds generation with reduced-precision weights
+WEIGHTS="${WEIGHTS-int8 bf16}"
 for r in $(seq 1 "$rounds"); do
   if [ "$rounds" -gt 1 ]; then echo "== round $r of $rounds" >&2; fi
   for w in $TRAIN; do
@@ -34,12 +36,18 @@ for r in $(seq 1 "$rounds"); do
       cat "$out/torch-G-$w-$t-r$r.json"
     done
   done
+  # generation with reduced-precision weights (recur bench --weights), against PyTorch fp32 and recur fp32
+  for f in $WEIGHTS; do
+    for w in W C; do
+      for t in 1 2; do ./recur bench --workload "G-$w" --threads "$t" --weights "$f" 2>/dev/null > "$out/recur-G-$w-$f-$t-r$r.json"; cat "$out/recur-G-$w-$f-$t-r$r.json"; done
+    done
+  done
   for t in 1 2; do ./recur bench --workload GEMM --threads "$t" 2>/dev/null > "$out/recur-GEMM-$t-r$r.json"; cat "$out/recur-GEMM-$t-r$r.json"; done
   $noenv $py "$peers/numpy/gemm.py" --lib numpy > "$out/numpy-GEMM-r$r.json"; cat "$out/numpy-GEMM-r$r.json"
 done
-$py - "$out" "$rounds" "$TRAIN" <<'PY'
+$py - "$out" "$rounds" "$TRAIN" "$WEIGHTS" <<'PY'
 import json, os, statistics, sys
-d, rounds, train = sys.argv[1], range(1, int(sys.argv[2]) + 1), sys.argv[3].split()
+d, rounds, train, weights = sys.argv[1], range(1, int(sys.argv[2]) + 1), sys.argv[3].split(), sys.argv[4].split()
 def lines(f):
     return [json.loads(l) for l in open(os.path.join(d, f)) if l.strip().startswith("{")]
 def tps(f):
@@ -61,6 +69,18 @@ for name in train + ["G-W", "G-C"]:
     kind = "generation" if name.startswith("G-") else "training"
     print(f"| {name} {kind} tokens/s | {med(r1):,.0f} | {med(r2):,.0f} | {med(p1):,.0f} | {med(p2):,.0f} | "
           f"{med(ratios):.2f}x{each(ratios)} |")
+for f in weights:
+    # reduced precision: best recur (1/2 threads) against PyTorch fp32's best and against recur fp32's best
+    for name in ["G-W", "G-C"]:
+        q1 = [tps(f"recur-{name}-{f}-1-r{r}.json") for r in rounds]
+        q2 = [tps(f"recur-{name}-{f}-2-r{r}.json") for r in rounds]
+        best = [max(a, b) for a, b in zip(q1, q2)]
+        torch = [best[i] / max(tps(f"torch-{name}-1-r{r}.json"), tps(f"torch-{name}-2-r{r}.json"))
+                 for i, r in enumerate(rounds)]
+        own = [best[i] / max(tps(f"recur-{name}-1-r{r}.json"), tps(f"recur-{name}-2-r{r}.json"))
+               for i, r in enumerate(rounds)]
+        print(f"| {name} generation, --weights {f}, tokens/s | {med(q1):,.0f} | {med(q2):,.0f} | (fp32 above) | | "
+              f"{med(torch):.2f}x PyTorch fp32{each(torch)}; {med(own):.2f}x recur fp32{each(own)} |")
 if "W-A" in train and "W33" in train:
     # the adaptive softmax against recur's own full softmax at the same vocabulary, same run
     own = [max(tps(f"recur-W-A-1-r{r}.json"), tps(f"recur-W-A-2-r{r}.json"))

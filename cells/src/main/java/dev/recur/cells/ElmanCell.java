@@ -3,6 +3,8 @@ package dev.recur.cells;
 import dev.recur.math.Activation;
 import dev.recur.math.Kernels;
 import dev.recur.math.MathKernels;
+import dev.recur.math.PackedWeights;
+import dev.recur.math.WeightFormat;
 import dev.recur.spi.Cell;
 import dev.recur.spi.CellWorkspace;
 import dev.recur.spi.Parameter;
@@ -31,6 +33,9 @@ public final class ElmanCell implements Cell, dev.recur.spi.StateJacobian {
     private final Parameter wE;
     private final Parameter wH;
     private final Parameter b1;
+    /** W_e and W_h in reduced precision for single steps (generation), or null (fp32). */
+    private PackedWeights packedE;
+    private PackedWeights packedH;
 
     /**
      * A cell with the given initialisation.
@@ -122,6 +127,13 @@ public final class ElmanCell implements Cell, dev.recur.spi.StateJacobian {
     @Override
     public List<Parameter> parameters() {
         return List.of(wE, wH, b1);
+    }
+
+    /** Rounds W_e and W_h (one scale per hidden unit) and keeps the packed copies for single steps. */
+    @Override
+    public void reduceWeights(WeightFormat format) {
+        packedE = wE.reducePrecision(format, false);
+        packedH = wH.reducePrecision(format, false);
     }
 
     @Override
@@ -257,6 +269,14 @@ public final class ElmanCell implements Cell, dev.recur.spi.StateJacobian {
             public void run(int j0, int j1, MathKernels kk) {
                 int w = j1 - j0;
                 int hid = hiddenSize;
+                if (packedH != null) {
+                    // reduced-precision weights: the same three terms from the packed copies, then σ
+                    kk.gemmPacked(batch, w, inputSize, x, 0, inputSize, packedE, j0, pre, j0, hid, false);
+                    kk.addRowVector(batch, w, b1.value(), j0, pre, j0, hid);
+                    kk.gemmPacked(batch, w, hid, h0, 0, hid, packedH, j0, pre, j0, hid, true);
+                    kk.activateBlock(batch, w, hid, activation, pre, j0, hs, j0, deriv, j0);
+                    return;
+                }
                 kk.gemmNN(batch, w, inputSize, x, 0, inputSize, wE.value(), j0, hid, pre, j0, hid, false);
                 kk.addRowVector(batch, w, b1.value(), j0, pre, j0, hid);
                 kk.gemmNNActivate(batch, w, hid, h0, 0, hid, wH.value(), j0, hid, pre, j0, hid, true, activation, hs,

@@ -21,6 +21,9 @@ public final class GruCell implements Cell {
     private final MathKernels k;
     private final Parameter wIh;
     private final Parameter wHh;
+    /** W_ih and W_hh in reduced precision for batch-1 steps, or null (fp32). */
+    private dev.recur.math.PackedWeights packedIh;
+    private dev.recur.math.PackedWeights packedHh;
     private final Parameter bIh;
     private final Parameter bHh;
 
@@ -60,6 +63,13 @@ public final class GruCell implements Cell {
     @Override
     public List<Parameter> parameters() {
         return List.of(wIh, wHh, bIh, bHh);
+    }
+
+    /** Rounds W_ih and W_hh (one scale per gate unit) and keeps the packed copies for batch-1 steps. */
+    @Override
+    public void reduceWeights(dev.recur.math.WeightFormat format) {
+        packedIh = wIh.reducePrecision(format, false);
+        packedHh = wHh.reducePrecision(format, false);
     }
 
     private final class Ws extends WindowBuffers {
@@ -113,13 +123,13 @@ public final class GruCell implements Cell {
         int rows = batch * steps;
         System.arraycopy(inputs, 0, w.x, 0, rows * in);
         System.arraycopy(stateIn, 0, w.h0, 0, batch * h);
-        k.gemmNN(rows, g3, in, inputs, 0, in, wIh.value(), 0, g3, w.p, 0, g3, false);
+        GateMath.product(k, rows, g3, in, inputs, 0, in, wIh, packedIh, w.p, 0, g3, false);
         k.addRowVector(rows, g3, bIh.value(), 0, w.p, 0, g3);
         for (int t = 0; t < steps; t++) {
             int rowBase = t * batch;
             float[] hp = t == 0 ? w.h0 : w.hs;
             int hpOff = t == 0 ? 0 : (rowBase - batch) * h;
-            k.gemmNN(batch, g3, h, hp, hpOff, h, wHh.value(), 0, g3, w.q, rowBase * g3, g3, false);
+            GateMath.product(k, batch, g3, h, hp, hpOff, h, wHh, packedHh, w.q, rowBase * g3, g3, false);
             k.addRowVector(batch, g3, bHh.value(), 0, w.q, rowBase * g3, g3);
             for (int row = 0; row < batch; row++) {
                 int go = (rowBase + row) * g3;

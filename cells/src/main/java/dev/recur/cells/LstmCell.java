@@ -22,6 +22,9 @@ public final class LstmCell implements Cell {
     private final MathKernels k;
     private final Parameter wIh;
     private final Parameter wHh;
+    /** W_ih and W_hh in reduced precision for batch-1 steps, or null (fp32). */
+    private dev.recur.math.PackedWeights packedIh;
+    private dev.recur.math.PackedWeights packedHh;
     private final Parameter b;
 
     public LstmCell(int inputSize, int hiddenSize, double initScale, long seed, MathKernels kernels) {
@@ -64,6 +67,13 @@ public final class LstmCell implements Cell {
     @Override
     public List<Parameter> parameters() {
         return List.of(wIh, wHh, b);
+    }
+
+    /** Rounds W_ih and W_hh (one scale per gate unit) and keeps the packed copies for batch-1 steps. */
+    @Override
+    public void reduceWeights(dev.recur.math.WeightFormat format) {
+        packedIh = wIh.reducePrecision(format, false);
+        packedHh = wHh.reducePrecision(format, false);
     }
 
     private final class Ws extends WindowBuffers {
@@ -118,7 +128,7 @@ public final class LstmCell implements Cell {
             System.arraycopy(stateIn, r * 2 * h, w.h0, r * h, h);
             System.arraycopy(stateIn, r * 2 * h + h, w.c0, r * h, h);
         }
-        k.gemmNN(rows, g4, in, inputs, 0, in, wIh.value(), 0, g4, w.gates, 0, g4, false);
+        GateMath.product(k, rows, g4, in, inputs, 0, in, wIh, packedIh, w.gates, 0, g4, false);
         k.addRowVector(rows, g4, b.value(), 0, w.gates, 0, g4);
         for (int t = 0; t < steps; t++) {
             int rowBase = t * batch;
@@ -126,7 +136,7 @@ public final class LstmCell implements Cell {
             int hpOff = t == 0 ? 0 : (rowBase - batch) * h;
             float[] cp = t == 0 ? w.c0 : w.c;
             int cpOff = t == 0 ? 0 : (rowBase - batch) * h;
-            k.gemmNN(batch, g4, h, hp, hpOff, h, wHh.value(), 0, g4, w.gates, rowBase * g4, g4, true);
+            GateMath.product(k, batch, g4, h, hp, hpOff, h, wHh, packedHh, w.gates, rowBase * g4, g4, true);
             for (int r = 0; r < batch; r++) {
                 int go = (rowBase + r) * g4;
                 int so = (rowBase + r) * h;

@@ -305,6 +305,68 @@ public interface MathKernels {
         }
     }
 
+    /**
+     * C[m × n] (+)= A[m × k]·B[:, bCol .. bCol+n) with B in reduced precision ({@link PackedWeights}, k = its
+     * rows): the product of generation and scoring, whose speed is the speed at which B streams. Each element is
+     * one sum over ascending p of a·q (int8: times the column's scale at the end; bf16: the widened weight) —
+     * this default is that definition, element by element, and the reference the fast kernels are tested
+     * against. Not split by {@link #forColumns}-style wrappers: callers split by columns themselves.
+     *
+     * @param m rows of A and C
+     * @param n columns of C (a range of B's columns)
+     * @param k columns of A, rows of B
+     * @param a A, row-major
+     * @param aOff index of A[0][0]
+     * @param lda distance between rows of A
+     * @param b the packed matrix B
+     * @param bCol the first column of B
+     * @param c C, row-major
+     * @param cOff index of C[0][0]
+     * @param ldc distance between rows of C
+     * @param accumulate add into C instead of overwriting it
+     */
+    default void gemmPacked(int m, int n, int k, float[] a, int aOff, int lda, PackedWeights b, int bCol, float[] c,
+                            int cOff, int ldc, boolean accumulate) {
+        checkPacked(n, k, b, bCol);
+        int cols = b.cols();
+        byte[] q = b.int8();
+        short[] h = b.bf16();
+        float[] s = b.scales();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                int col = bCol + j;
+                float sum = 0f;
+                if (q != null) {
+                    for (int p = 0; p < k; p++) {
+                        sum = Math.fma(a[aOff + i * lda + p], (float) q[p * cols + col], sum);
+                    }
+                    sum *= s[col];
+                } else {
+                    for (int p = 0; p < k; p++) {
+                        sum = Math.fma(a[aOff + i * lda + p], PackedWeights.fromBf16(h[p * cols + col]), sum);
+                    }
+                }
+                int ci = cOff + i * ldc + j;
+                c[ci] = accumulate ? c[ci] + sum : sum;
+            }
+        }
+    }
+
+    /**
+     * Checks the shape arguments of {@link #gemmPacked}.
+     *
+     * @param n columns of C
+     * @param k rows of B
+     * @param b the packed matrix
+     * @param bCol its first column
+     */
+    static void checkPacked(int n, int k, PackedWeights b, int bCol) {
+        if (k != b.rows() || bCol < 0 || n < 0 || bCol + n > b.cols()) {
+            throw new IllegalArgumentException("packed product out of shape: k=" + k + ", columns [" + bCol + ", "
+                    + (bCol + n) + ") of a " + b.rows() + " x " + b.cols() + " matrix");
+        }
+    }
+
     /** Work over a range of output columns, see {@link #forColumns}. */
     @FunctionalInterface
     interface ColumnTask {

@@ -49,6 +49,8 @@ public final class RnnLanguageModel {
     private final DropoutMasks masks;
     private final boolean tied;
     private final int stateSize;
+    /** FP32, or the reduced precision the weights were rounded to for inference ({@link #reduceWeights}). */
+    private volatile dev.recur.math.WeightFormat weightFormat = dev.recur.math.WeightFormat.FP32;
 
     /**
      * A one-layer model around {@code cell} with the full softmax, E ~ U(−0.1, 0.1), U ~ U(−1/√H, 1/√H), b2 = 0.
@@ -347,6 +349,43 @@ public final class RnnLanguageModel {
     }
 
     /**
+     * Rounds the weight matrices the model multiplies per token — every cell's, the output layer's, and a tied
+     * embedding (one scale per word) — to {@code format} for generation and scoring, keeping packed copies for
+     * the batch-1 products (see {@link dev.recur.math.WeightFormat}). Untied embeddings are looked up, not
+     * multiplied, and stay fp32; biases stay fp32. Afterwards the model is for inference only: training it
+     * fails. fp32 changes nothing. Call it once, before the model is used.
+     *
+     * @param format the precision
+     * @throws IllegalStateException if the weights were reduced already
+     */
+    public synchronized void reduceWeights(dev.recur.math.WeightFormat format) {
+        java.util.Objects.requireNonNull(format, "format");
+        if (format == dev.recur.math.WeightFormat.FP32) {
+            return;
+        }
+        if (weightFormat != dev.recur.math.WeightFormat.FP32) {
+            throw new IllegalStateException("the weights are " + weightFormat.id() + " already");
+        }
+        for (Cell c : cells) {
+            c.reduceWeights(format);
+        }
+        if (tied) {
+            embedding.reducePrecision(format, true);
+        }
+        output.reduceWeights(format);
+        weightFormat = format;
+    }
+
+    /**
+     * The precision of the weights: FP32 unless {@link #reduceWeights} rounded them for inference.
+     *
+     * @return the weight format
+     */
+    public dev.recur.math.WeightFormat weightFormat() {
+        return weightFormat;
+    }
+
+    /**
      * The kernels the model computes with.
      *
      * @return the kernels
@@ -457,6 +496,10 @@ public final class RnnLanguageModel {
                               float[] stateOut, boolean applyDropout) {
         int b = ws.batch;
         checkWindow(ws, steps, inputs);
+        if (weightFormat != dev.recur.math.WeightFormat.FP32) {
+            throw new IllegalStateException("this model's weights were rounded to " + weightFormat.id()
+                    + " for inference; train from the fp32 model file");
+        }
         if (lossFrom < 0 || lossFrom >= steps) {
             throw new IllegalArgumentException("lossFrom must be in [0, " + steps + "), got " + lossFrom);
         }

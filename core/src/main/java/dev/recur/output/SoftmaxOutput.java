@@ -1,5 +1,7 @@
 package dev.recur.output;
 
+import dev.recur.math.PackedWeights;
+import dev.recur.math.WeightFormat;
 import dev.recur.spi.OutputSpec;
 import dev.recur.spi.OutputWorkspace;
 import dev.recur.spi.Parameter;
@@ -17,6 +19,10 @@ public final class SoftmaxOutput extends BaseOutputLayer {
     private final Parameter weight; // U, or the tied embedding E (not owned)
     private final boolean tied;
     private final Parameter bias;
+    /** U (or Eᵀ) in reduced precision for batch-1 next-token scores, or null (fp32). */
+    private PackedWeights packed;
+    /** Next-token scores of at most this many rows read the packed weights (more rows: the fp32 GEMM). */
+    private static final int PACKED_MAX_ROWS = 4;
 
     /**
      * Builds the layer a spec describes (no options).
@@ -120,11 +126,19 @@ public final class SoftmaxOutput extends BaseOutputLayer {
     @Override
     public void nextTokenScores(OutputWorkspace ows, int rows, float[] input, int inOff, float[] out, int outOff) {
         Workspace ws = own(ows, rows);
-        if (tied) {
+        if (packed != null && rows <= PACKED_MAX_ROWS) {
+            k.gemmPacked(rows, vocab, h, input, inOff, h, packed, 0, out, outOff, vocab, false);
+        } else if (tied) {
             k.gemmNT(rows, vocab, h, input, inOff, h, weight.value(), 0, h, out, outOff, vocab, false);
         } else {
             k.gemmNN(rows, vocab, h, input, inOff, h, weight.value(), 0, vocab, out, outOff, vocab, false);
         }
         k.addRowVector(rows, vocab, bias.value(), 0, out, outOff, vocab);
+    }
+
+    /** Rounds U (or the tied E, one scale per word) and keeps the packed copy for the batch-1 scores. */
+    @Override
+    public void reduceWeights(WeightFormat format) {
+        packed = weight.reducePrecision(format, tied);
     }
 }

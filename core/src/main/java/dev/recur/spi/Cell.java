@@ -1,5 +1,7 @@
 package dev.recur.spi;
 
+import dev.recur.math.WeightFormat;
+
 import java.util.List;
 
 /**
@@ -78,6 +80,24 @@ public interface Cell {
      */
     default List<Parameter> recurrentWeights() {
         return List.of();
+    }
+
+    /**
+     * Rounds this cell's weights to {@code format} for inference (a model loaded with {@code --weights int8} or
+     * {@code bf16} for generation or scoring; called once, before any forward pass; never with fp32). Afterwards
+     * the cell computes with the rounded values; it is not trained any more (the model refuses to). The default
+     * rounds every matrix parameter in place ({@link Parameter#reducePrecision}: per column, i.e. per output unit),
+     * so every cell computes the reduced-precision function; the built-in cells also keep the packed copies and
+     * read them in single-step forward passes, which is where the bytes saved turn into speed.
+     *
+     * @param format {@link WeightFormat#INT8} or {@link WeightFormat#BF16}
+     */
+    default void reduceWeights(WeightFormat format) {
+        for (Parameter p : parameters()) {
+            if (p.shape().length == 2) {
+                p.reducePrecision(format, false);
+            }
+        }
     }
 
     /**

@@ -130,4 +130,20 @@ public interface OutputLayer {
      * @param outOff index of the first score
      */
     void nextTokenScores(OutputWorkspace ws, int rows, float[] input, int inOff, float[] out, int outOff);
+
+    /**
+     * Rounds this layer's weights to {@code format} for inference, as {@link Cell#reduceWeights} does for a cell
+     * (called once, before any forward pass; never with fp32). A tied embedding has been rounded already, one
+     * scale per word (the output unit). The default rounds every matrix among {@link #parameters()} in place, one
+     * scale per column; the full softmax also keeps the packed copy for {@link #nextTokenScores} of a few rows.
+     *
+     * @param format {@link dev.recur.math.WeightFormat#INT8} or {@link dev.recur.math.WeightFormat#BF16}
+     */
+    default void reduceWeights(dev.recur.math.WeightFormat format) {
+        for (Parameter p : parameters()) {
+            if (p.shape().length == 2) {
+                p.reducePrecision(format, false);
+            }
+        }
+    }
 }

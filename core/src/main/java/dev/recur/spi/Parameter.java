@@ -245,6 +245,29 @@ public final class Parameter {
         }
     }
 
+    /**
+     * Rounds this matrix (two dimensions, [in × out]: one column per output unit) to {@code format} in place and
+     * returns the packed copy that {@link dev.recur.math.MathKernels#gemmPacked} reads: afterwards the fp32
+     * values are exactly the values the packed copy stands for, so products on either agree. For models loaded
+     * for inference with reduced-precision weights; the parameter should not be trained afterwards.
+     *
+     * @param format {@link dev.recur.math.WeightFormat#INT8} (one scale per column) or
+     *               {@link dev.recur.math.WeightFormat#BF16}
+     * @param transposed the parameter holds Bᵀ: its rows are the output units (a tied embedding read as Eᵀ)
+     * @return the packed matrix B [in × out]
+     * @throws IllegalArgumentException if the parameter is not a matrix or the format is fp32
+     */
+    public dev.recur.math.PackedWeights reducePrecision(dev.recur.math.WeightFormat format, boolean transposed) {
+        if (shape.length != 2) {
+            throw new IllegalArgumentException("only matrices are packed, " + this + " is not one");
+        }
+        int r = transposed ? shape[1] : shape[0];
+        int c = transposed ? shape[0] : shape[1];
+        var packed = dev.recur.math.PackedWeights.pack(format, r, c, value, 0, shape[1], transposed);
+        packed.unpackInto(value, 0, shape[1], transposed);
+        return packed;
+    }
+
     @Override
     public String toString() {
         return name + Arrays.toString(shape);

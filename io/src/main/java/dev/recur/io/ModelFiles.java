@@ -68,6 +68,10 @@ public final class ModelFiles {
 
     /** Builds the message for a model (no checkpoint part). */
     public static ModelFile.Builder toMessage(LanguageModel lm) {
+        if (lm.network().weightFormat() != dev.recur.math.WeightFormat.FP32) {
+            throw new IllegalStateException("this model's weights were rounded to " + lm.network().weightFormat().id()
+                    + " when it was loaded; model files keep fp32, save the model it was loaded from");
+        }
         RnnLanguageModel net = lm.network();
         ModelSpec spec = net.spec();
         if (spec == null) {

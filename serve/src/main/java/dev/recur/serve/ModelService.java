@@ -181,6 +181,7 @@ public final class ModelService {
         m.put("parameters", params);
         m.put("vocabulary_size", model.vocabulary().size());
         m.put("level", model.tokenizer().level());
+        m.put("weights", model.network().weightFormat().id());
         if (s != null) {
             Map<String, Object> spec = new LinkedHashMap<>();
             spec.put("cell", s.cell());

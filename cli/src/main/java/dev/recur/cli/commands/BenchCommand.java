@@ -48,6 +48,8 @@ public final class BenchCommand implements Callable<Integer> {
     ThreadsOption threads;
     @Mixin
     SeedOption seedOption;
+    @Mixin
+    WeightsOption weightsOption;
     @Option(names = "--warmup-seconds", defaultValue = "5",
             description = "Minimum warm-up time before timing (besides 10 steps / 5,000 tokens), so the JIT settles.")
     double warmupSeconds;
@@ -69,6 +71,11 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (!(warmupSeconds >= 0 && warmupSeconds <= 3600)) {
             throw new UsageException("--warmup-seconds must be in [0, 3600], got " + warmupSeconds);
+        }
+        if (weightsOption.format() != dev.recur.math.WeightFormat.FP32
+                && (workload.equalsIgnoreCase("GEMM") || !Workload.parse(workload).generation())) {
+            throw new UsageException("--weights " + weightsOption.format().id()
+                    + " applies to the generation workloads (G-W, G-C), not to " + workload);
         }
         return threads.run(defaultKernels, this::run);
     }
@@ -95,6 +102,7 @@ public final class BenchCommand implements Callable<Integer> {
                 : RnnLanguageModel.create(new ModelSpec("elman", Map.of("activation", "tanh"), w.vocab(), w.embedding(),
                         w.hidden(), 1, 0, false, w.output(), w.outputOptions()), new ElmanCellProvider(),
                         providers.outputs().get(w.output()), seedOption.seed(), k);
+        model.reduceWeights(weightsOption.format());
         Throughput.Result r = w.generation()
                 ? Throughput.generation(model, new TemperatureSampler(1.0, k), 5000, warmupNanos(), steps * 50, seedOption.seed())
                 : Throughput.training(model, new Sgd(), 1.0, new GlobalNormClipper(0.25, k), w, 10, warmupNanos(), steps,
@@ -127,6 +135,7 @@ public final class BenchCommand implements Callable<Integer> {
         m.put("kernels", k.name());
         m.put("jdk", Runtime.version().toString());
         m.put("seed", seedOption.seed());
+        m.put("weights", weightsOption.format().id());
         return m;
     }
 }

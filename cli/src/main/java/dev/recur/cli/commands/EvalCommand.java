@@ -33,6 +33,9 @@ public final class EvalCommand extends ComputeCommand {
     CommandSpec spec;
     @Mixin
     ModelFileOption model;
+
+    @Mixin
+    WeightsOption weightsOption;
     @Option(names = "--corpus", required = true, paramLabel = "FILE", description = "UTF-8 text to evaluate on.")
     Path corpus;
     @Option(names = "--batch", description = "Streams evaluated side by side (default 10; 1 with --dynamic).")
@@ -73,7 +76,11 @@ public final class EvalCommand extends ComputeCommand {
 
     @Override
     int run(MathKernels kernels) {
-        LanguageModel lm = ModelFiles.load(model.path(), providers, kernels);
+        if (dynamic && weightsOption.format() != dev.recur.math.WeightFormat.FP32) {
+            throw new dev.recur.cli.UsageException("--dynamic trains the weights while it scores; it does not combine "
+                    + "with --weights " + weightsOption.format().id());
+        }
+        LanguageModel lm = weightsOption.apply(ModelFiles.load(model.path(), providers, kernels), spec.commandLine().getErr());
         int[] ids = lm.tokenizer().encode(Corpora.read(corpus), lm.vocabulary());
         Evaluation e = Evaluator.evaluate(lm.network(), ids, batch, bptt, corpus.toString());
         PrintWriter out = spec.commandLine().getOut();

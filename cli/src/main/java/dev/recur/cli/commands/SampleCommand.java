@@ -32,6 +32,9 @@ public final class SampleCommand extends ComputeCommand {
     CommandSpec spec;
     @Mixin
     ModelFileOption model;
+
+    @Mixin
+    WeightsOption weightsOption;
     @Option(names = "--prime", defaultValue = "", description = "Text to start from.")
     String prime;
     @Option(names = "--length", defaultValue = "200", description = "Tokens to generate.")
@@ -83,7 +86,7 @@ public final class SampleCommand extends ComputeCommand {
             dev.recur.spi.Options o = dev.recur.spi.Options.parse("sampler", BeamStrategy.INSTANCE, opts);
             int width = o.integer("width", 1, 4096);
             double alpha = o.number("length-penalty", 0, true, 10);
-            LanguageModel lm = ModelFiles.load(model.path(), providers, kernels);
+            LanguageModel lm = weightsOption.apply(ModelFiles.load(model.path(), providers, kernels), spec.commandLine().getErr());
             dev.recur.model.BeamSearch.Result r = dev.recur.model.BeamSearch.search(lm, prime, Math.max(1, length), width,
                     alpha, stopAtEos);
             out.print(prime);
@@ -99,7 +102,7 @@ public final class SampleCommand extends ComputeCommand {
         }
         SamplerProvider sp = providers.samplers().get(name);
         Sampler s = sp.create(opts);
-        LanguageModel lm = ModelFiles.load(model.path(), providers, kernels);
+        LanguageModel lm = weightsOption.apply(ModelFiles.load(model.path(), providers, kernels), spec.commandLine().getErr());
         out.print(prime);
         new Generator(lm).generate(prime, length, s, new SplittableRandom(seedOption.seed()), stopAtEos, piece -> {
             out.print(piece);

@@ -57,6 +57,9 @@ public final class ScoreCommand extends ComputeCommand {
     CommandSpec spec;
     @Mixin
     ModelFileOption model;
+
+    @Mixin
+    WeightsOption weightsOption;
     @Parameters(index = "0", arity = "0..1", paramLabel = "FILE",
             description = "UTF-8 text, one sentence (or n-best entry) per line; standard input when absent or '-'.")
     String input;
@@ -115,7 +118,7 @@ public final class ScoreCommand extends ComputeCommand {
 
     @Override
     int run(MathKernels kernels) {
-        LanguageModel lm = ModelFiles.load(model.path(), providers, kernels);
+        LanguageModel lm = weightsOption.apply(ModelFiles.load(model.path(), providers, kernels), spec.commandLine().getErr());
         SentenceScorer scorer = new SentenceScorer(lm, batch);
         String name = input == null || input.equals("-") ? "standard input" : input;
         PrintWriter out = spec.commandLine().getOut();

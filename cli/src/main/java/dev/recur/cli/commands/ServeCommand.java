@@ -32,6 +32,9 @@ public final class ServeCommand implements Callable<Integer> {
     CommandSpec spec;
     @Mixin
     ModelFileOption model;
+
+    @Mixin
+    WeightsOption weightsOption;
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (0.0.0.0: every interface).")
     String host;
     @Option(names = "--port", defaultValue = "8080", description = "Port (0 picks a free one).")
@@ -73,7 +76,8 @@ public final class ServeCommand implements Callable<Integer> {
         }
         ModelFile file = ModelFiles.read(model.path());
         // each request computes on one core with the plain kernels; requests run side by side
-        LanguageModel lm = ModelFiles.toModel(model.path().toString(), file, providers, kernels);
+        LanguageModel lm = weightsOption.apply(ModelFiles.toModel(model.path().toString(), file, providers, kernels),
+                spec.commandLine().getErr());
         String name = model.path().getFileName().toString();
         RecurServer server = new RecurServer(new ModelService(name, lm, providers, file.getTrainingMap()), opts);
         int bound;

@@ -317,6 +317,61 @@ public final class ParallelKernels implements MathKernels {
 
     private final ColumnsTask columns = new ColumnsTask();
 
+    /** A reduced-precision product split by columns (each part a fixed range, see {@link #forColumns}). */
+    private final class PackedTask implements ColumnTask {
+        int m;
+        int k;
+        float[] a;
+        int aOff;
+        int lda;
+        dev.recur.math.PackedWeights b;
+        int bCol;
+        float[] c;
+        int cOff;
+        int ldc;
+        boolean acc;
+
+        @Override
+        public void run(int j0, int j1, MathKernels kernels) {
+            kernels.gemmPacked(m, j1 - j0, k, a, aOff, lda, b, bCol + j0, c, cOff + j0, ldc, acc);
+        }
+    }
+
+    private final PackedTask packedTask = new PackedTask();
+
+    /**
+     * Split by output columns over the pool (each column is summed as serially: the same bits); the weights
+     * stream once per call, so the work estimate counts the bytes as well as the flops.
+     */
+    @Override
+    public void gemmPacked(int m, int n, int k, float[] a, int aOff, int lda, dev.recur.math.PackedWeights b,
+                           int bCol, float[] c, int cOff, int ldc, boolean accumulate) {
+        MathKernels.checkPacked(n, k, b, bCol);
+        if (serial(m, n, k)) {
+            base.gemmPacked(m, n, k, a, aOff, lda, b, bCol, c, cOff, ldc, accumulate);
+            return;
+        }
+        PackedTask t = packedTask;
+        t.m = m;
+        t.k = k;
+        t.a = a;
+        t.aOff = aOff;
+        t.lda = lda;
+        t.b = b;
+        t.bCol = bCol;
+        t.c = c;
+        t.cOff = cOff;
+        t.ldc = ldc;
+        t.acc = accumulate;
+        try {
+            forColumns(m, n, 2L * m * n * k, t);
+        } finally {
+            t.a = null;
+            t.b = null;
+            t.c = null;
+        }
+    }
+
     @Override
     public void forColumns(int rows, int n, long flops, ColumnTask task) {
         int align = columnAlign(rows);

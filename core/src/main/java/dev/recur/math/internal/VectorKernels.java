@@ -25,6 +25,13 @@ public final class VectorKernels implements MathKernels {
     }
 
     @Override
+    public void gemmPacked(int m, int n, int k, float[] a, int aOff, int lda, dev.recur.math.PackedWeights b,
+                           int bCol, float[] c, int cOff, int ldc, boolean accumulate) {
+        MathKernels.checkPacked(n, k, b, bCol);
+        VectorPacked.gemmPacked(ScalarKernels.INSTANCE, m, n, k, a, aOff, lda, b, bCol, c, cOff, ldc, accumulate);
+    }
+
+    @Override
     public void gemmTN(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                        float[] c, int cOff, int ldc, boolean accumulate) {
         VectorGemm.gemmTN(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
