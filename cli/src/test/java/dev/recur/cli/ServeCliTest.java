@@ -98,6 +98,41 @@ class ServeCliTest {
     }
 
     @Test
+    void aServerWithInt8WeightsSaysSoAndGenerates() throws Exception {
+        Process p = start("--model", model().toString(), "--port", "0", "--weights", "int8");
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            StringBuilder printed = new StringBuilder();
+            int port = -1;
+            for (String line; (line = out.readLine()) != null; ) {
+                printed.append(line).append('\n');
+                Matcher m = Pattern.compile("on http://127\\.0\\.0\\.1:(\\d+)/").matcher(line);
+                if (m.find()) {
+                    port = Integer.parseInt(m.group(1));
+                    break;
+                }
+            }
+            assertTrue(port > 0, "the server printed its address: " + printed);
+            assertTrue(printed.toString().contains("weights: int8 with one scale per output unit, rounded at load"),
+                    printed.toString());
+            HttpClient http = HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + port;
+            HttpResponse<String> models = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/models")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, models.statusCode());
+            assertTrue(models.body().contains("\"weights\":\"int8\""), models.body());
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/completions"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"the\",\"max_tokens\":20,\"seed\":1}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            assertTrue(r.body().contains("\"text\""), r.body());
+        } finally {
+            p.destroy();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the server exits");
+        }
+    }
+
+    @Test
     void aBusyPortIsAOneLineError() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             Process p = start("--model", model().toString(), "--port", String.valueOf(taken.getLocalPort()));
