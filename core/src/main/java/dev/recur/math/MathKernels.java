@@ -330,7 +330,6 @@ public interface MathKernels {
         checkPacked(n, k, b, bCol);
         int cols = b.cols();
         byte[] q = b.int8();
-        short[] h = b.bf16();
         float[] s = b.scales();
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
@@ -343,7 +342,7 @@ public interface MathKernels {
                     sum *= s[col];
                 } else {
                     for (int p = 0; p < k; p++) {
-                        sum = Math.fma(a[aOff + i * lda + p], PackedWeights.fromBf16(h[p * cols + col]), sum);
+                        sum = Math.fma(a[aOff + i * lda + p], b.get(p, col), sum);
                     }
                 }
                 int ci = cOff + i * ldc + j;

@@ -187,17 +187,19 @@ class PackedWeightsTest {
                 int m = s[0];
                 int n = s[1];
                 int k = s[2];
-                int extra = 5; // B has more columns than the product reads; it starts at column 3
+              for (int bCol : new int[] {0, 3, 32}) { // aligned to bf16's 32-column blocks, or not
+                int extra = 5 + bCol; // B has more columns than the product reads
                 PackedWeights b = PackedWeights.pack(f, k, n + extra, matrix(k, n + extra, r), 0, n + extra, false);
                 float[] a = ParallelKernelsTest.rnd(m * (k + 2), r);
                 for (boolean acc : new boolean[] {false, true}) {
                     float[] c0 = ParallelKernelsTest.rnd(m * (n + 1), r);
                     float[] c1 = c0.clone();
                     float[] c2 = c0.clone();
-                    scalar.gemmPacked(m, n, k, a, 2, k + 2, b, 3, c0, 1, n + 1, acc);
-                    vector.gemmPacked(m, n, k, a, 2, k + 2, b, 3, c1, 1, n + 1, acc);
-                    par.gemmPacked(m, n, k, a, 2, k + 2, b, 3, c2, 1, n + 1, acc);
-                    String what = f + " " + m + "x" + n + "x" + k + " acc " + acc + " seed " + SEED;
+                    scalar.gemmPacked(m, n, k, a, 2, k + 2, b, bCol, c0, 1, n + 1, acc);
+                    vector.gemmPacked(m, n, k, a, 2, k + 2, b, bCol, c1, 1, n + 1, acc);
+                    par.gemmPacked(m, n, k, a, 2, k + 2, b, bCol, c2, 1, n + 1, acc);
+                    String what = f + " " + m + "x" + n + "x" + k + " from column " + bCol + " acc " + acc + " seed "
+                            + SEED;
                     assertArrayEquals(c0, c1, "vector " + what);
                     assertArrayEquals(c0, c2, "2 threads " + what);
                     // and the definition is the product with the dequantised matrix (up to rounding order)
@@ -206,7 +208,7 @@ class PackedWeightsTest {
                             double sum = 0;
                             double mag = 0;
                             for (int p = 0; p < k; p++) {
-                                double t = (double) a[2 + i * (k + 2) + p] * b.get(p, 3 + j);
+                                double t = (double) a[2 + i * (k + 2) + p] * b.get(p, bCol + j);
                                 sum += t;
                                 mag += Math.abs(t);
                             }
@@ -217,6 +219,7 @@ class PackedWeightsTest {
                         }
                     }
                 }
+              }
             }
         }
         assertThrows(IllegalArgumentException.class, () -> vector.gemmPacked(1, 10, 4,
