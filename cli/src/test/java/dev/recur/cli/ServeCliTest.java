@@ -55,21 +55,24 @@ class ServeCliTest {
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();
     }
 
+    /** Reads the server's output up to the line with its address; returns the port (what it read goes to printed). */
+    static int awaitPort(Process p, StringBuilder printed) throws java.io.IOException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        for (String line; (line = out.readLine()) != null; ) {
+            printed.append(line).append('\n');
+            Matcher m = Pattern.compile("on http://127\\.0\\.0\\.1:(\\d+)/").matcher(line);
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+        }
+        throw new AssertionError("the server did not print its address: " + printed);
+    }
+
     @Test
     void sigtermLetsTheRequestInFlightFinish() throws Exception {
         Process p = start("--model", model().toString(), "--port", "0", "--drain", "20s");
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            int port = -1;
-            while ((line = out.readLine()) != null) {
-                Matcher m = Pattern.compile("on http://127\\.0\\.0\\.1:(\\d+)/").matcher(line);
-                if (m.find()) {
-                    port = Integer.parseInt(m.group(1));
-                    break;
-                }
-            }
-            assertTrue(port > 0, "the server printed its address");
+            int port = awaitPort(p, new StringBuilder());
             HttpClient http = HttpClient.newHttpClient();
             String base = "http://127.0.0.1:" + port;
             assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
@@ -101,18 +104,8 @@ class ServeCliTest {
     void aServerWithInt8WeightsSaysSoAndGenerates() throws Exception {
         Process p = start("--model", model().toString(), "--port", "0", "--weights", "int8");
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             StringBuilder printed = new StringBuilder();
-            int port = -1;
-            for (String line; (line = out.readLine()) != null; ) {
-                printed.append(line).append('\n');
-                Matcher m = Pattern.compile("on http://127\\.0\\.0\\.1:(\\d+)/").matcher(line);
-                if (m.find()) {
-                    port = Integer.parseInt(m.group(1));
-                    break;
-                }
-            }
-            assertTrue(port > 0, "the server printed its address: " + printed);
+            int port = awaitPort(p, printed);
             assertTrue(printed.toString().contains("weights: int8 with one scale per output unit, rounded at load"),
                     printed.toString());
             HttpClient http = HttpClient.newHttpClient();
