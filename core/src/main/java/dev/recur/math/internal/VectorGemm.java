@@ -212,11 +212,6 @@ final class VectorGemm {
     private static final int PACK_MIN_ROWS = 64;
     /** Rows from which A·Bᵀ packs B (transposing it) instead of taking dot products. */
     static final int NT_PACK_MIN_ROWS = 4;
-    /**
-     * Longest summation for which A·Bᵀ packs: beyond it, C would be streamed through k/KC times, while long dot
-     * products amortise their horizontal sums (W's output-layer gradient, k = |V| = 10000: dots measured 5.3 k vs 4.65 k tokens/s).
-     */
-    static final int NT_PACK_MAX_K = 2048;
     private static final int KC = 256;
     private static final int NC_STRIPS = 8;
     /** Per-thread packing buffer (grown once; never on a per-call allocation path after warm-up). */
@@ -824,33 +819,23 @@ final class VectorGemm {
     }
 
     /**
-     * C = A·Bᵀ. From 4 rows on and for k up to {@link #NT_PACK_MAX_K}, B is packed transposed and the broadcast
-     * micro-kernels do the work (no horizontal sums; the order of summation is that of A·B). Fewer rows (batch-1
-     * generation with tied weights) and long sums use dot products with deterministic lane sums. The choice
-     * depends on m ≥ 4 and k only (not on n: narrow products go through the padded last strip), so row/column splits of {@link ParallelKernels} never change it.
+     * C = A·Bᵀ. From 4 rows on, B is packed transposed and the broadcast micro-kernels do the work (no horizontal
+     * sums; the order of summation is that of A·B), whatever k. Fewer rows (batch-1 generation with tied weights)
+     * use dot products with deterministic lane sums, four rows of B at a time. The choice depends on m ≥ 4 only
+     * (not on n: narrow products go through the padded last strip), so row/column splits of
+     * {@link ParallelKernels} (which never leave fewer than 4 rows) never change it. A 4×4 block of dot products
+     * for m ≥ 4 and long sums (k &gt; 2048) ran at 5 GFLOP/s on an Intel Xeon 167 (JDK 17 and 25) against ~110
+     * for the packed path, which made an LSTM with H = 650 (k = 4H = 2600 in dx = dgates·W_ihᵀ) 2.4× slower.
      */
     static void gemmNT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                        float[] c, int cOff, int ldc, boolean accumulate) {
-        if (m >= NT_PACK_MIN_ROWS && n > 0 && k > 0 && k <= NT_PACK_MAX_K) {
+        if (m >= NT_PACK_MIN_ROWS && n > 0 && k > 0) {
             gemmPacked(m, n, k, a, aOff, lda, 1, b, bOff, ldb, true, c, cOff, ldc, accumulate);
             return;
         }
-        int kv = k - k % L;
         float[] t = LANES.get();
-        int i = 0;
-        for (; i + 4 <= m; i += 4) {
-            int j = 0;
-            for (; j + 4 <= n; j += 4) {
-                dot4x4(k, kv, a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, c, cOff + i * ldc + j, ldc, accumulate, t);
-            }
-            for (; j < n; j++) {
-                for (int ii = i; ii < i + 4; ii++) {
-                    dot1(k, kv, a, aOff + ii * lda, b, bOff + j * ldb, c, cOff + ii * ldc + j, accumulate, t);
-                }
-            }
-        }
-        for (; i < m; i++) {
-            rowDots(n, k, kv, b, bOff, ldb, a, aOff + i * lda, c, cOff + i * ldc, accumulate, t);
+        for (int i = 0; i < m; i++) {
+            rowDots(n, k, k - k % L, b, bOff, ldb, a, aOff + i * lda, c, cOff + i * ldc, accumulate, t);
         }
     }
 
@@ -888,31 +873,6 @@ final class VectorGemm {
             r += a[ai + p] * b[bj + p];
         }
         c[ci] = acc ? c[ci] + r : r;
-    }
-
-    private static void dot4x4(int k, int kv, float[] a, int ai, int lda, float[] b, int bj, int ldb,
-                               float[] c, int ci, int ldc, boolean acc, float[] t) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector s00 = z, s01 = z, s02 = z, s03 = z, s10 = z, s11 = z, s12 = z, s13 = z;
-        FloatVector s20 = z, s21 = z, s22 = z, s23 = z, s30 = z, s31 = z, s32 = z, s33 = z;
-        for (int p = 0; p < kv; p += L) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bj + p);
-            FloatVector b1 = FloatVector.fromArray(S, b, bj + ldb + p);
-            FloatVector b2 = FloatVector.fromArray(S, b, bj + 2 * ldb + p);
-            FloatVector b3 = FloatVector.fromArray(S, b, bj + 3 * ldb + p);
-            FloatVector x = FloatVector.fromArray(S, a, ai + p);
-            s00 = x.fma(b0, s00); s01 = x.fma(b1, s01); s02 = x.fma(b2, s02); s03 = x.fma(b3, s03);
-            x = FloatVector.fromArray(S, a, ai + lda + p);
-            s10 = x.fma(b0, s10); s11 = x.fma(b1, s11); s12 = x.fma(b2, s12); s13 = x.fma(b3, s13);
-            x = FloatVector.fromArray(S, a, ai + 2 * lda + p);
-            s20 = x.fma(b0, s20); s21 = x.fma(b1, s21); s22 = x.fma(b2, s22); s23 = x.fma(b3, s23);
-            x = FloatVector.fromArray(S, a, ai + 3 * lda + p);
-            s30 = x.fma(b0, s30); s31 = x.fma(b1, s31); s32 = x.fma(b2, s32); s33 = x.fma(b3, s33);
-        }
-        store4(c, ci, acc, s00, s01, s02, s03, a, ai, b, bj, ldb, k, kv, t);
-        store4(c, ci + ldc, acc, s10, s11, s12, s13, a, ai + lda, b, bj, ldb, k, kv, t);
-        store4(c, ci + 2 * ldc, acc, s20, s21, s22, s23, a, ai + 2 * lda, b, bj, ldb, k, kv, t);
-        store4(c, ci + 3 * ldc, acc, s30, s31, s32, s33, a, ai + 3 * lda, b, bj, ldb, k, kv, t);
     }
 
     /**

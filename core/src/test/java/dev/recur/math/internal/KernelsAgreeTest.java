@@ -115,7 +115,8 @@ class KernelsAgreeTest {
     void aTimesTransposedEqualsAProductWithTheTransposeBitForBit() {
         // the cells' backward recurrences rely on it: A·Bᵀ on the packed path and A·(Bᵀ) materialised agree
         SplittableRandom r = new SplittableRandom(SEED);
-        for (int[] s : new int[][] {{32, 512, 512}, {32, 400, 1600}, {8, 80, 300}, {4, 33, 17}}) {
+        // k = 2600: an LSTM with H = 650 (dx = dgates·W_ihᵀ), once on a slow dot-product path that summed in another order
+        for (int[] s : new int[][] {{32, 512, 512}, {32, 400, 1600}, {8, 80, 300}, {4, 33, 17}, {36, 50, 2600}, {5, 20, 10000}}) {
             int m = s[0], n = s[1], kk = s[2];
             float[] a = rnd(m * kk, r);
             float[] b = rnd(n * kk, r);
