@@ -174,7 +174,8 @@ public final class Trainer {
             }
         }
 
-        listeners.forEach(l -> l.onStart(totalSteps, config.seed()));
+        final long firstStep = p.step;
+        listeners.forEach(l -> l.onStart(firstStep, totalSteps, config.seed()));
         final long t0 = System.nanoTime();
         if (resume != null && config.maxSteps() > 0 && p.step >= config.maxSteps()) {
             // nothing left to do: the checkpoint is already at (or past) the step limit

@@ -16,6 +16,18 @@ public interface TrainingListener {
     }
 
     /**
+     * Training is about to start, possibly from a checkpoint: the steps reported from here on are counted from the
+     * beginning of the first run, the elapsed time from now. By default {@link #onStart(long, long)}.
+     *
+     * @param firstStep  the step the run starts after: 0, or the checkpoint's step when resuming
+     * @param totalSteps the steps the run will take at most (counted from the beginning of the first run)
+     * @param seed       the run's seed
+     */
+    default void onStart(long firstStep, long totalSteps, long seed) {
+        onStart(totalSteps, seed);
+    }
+
+    /**
      * Every {@code logEvery} steps.
      *
      * @param report the report

@@ -45,11 +45,16 @@ public final class ProgressListener implements TrainingListener {
     private long lastStep;
     private Duration lastElapsed = Duration.ZERO;
 
+    /** The step this run started after (a resumed run's checkpoint step): rates and the ETA count from it. */
+    private long firstStep;
+
     @Override
-    public void onStart(long totalSteps, long seed) {
+    public void onStart(long firstStep, long totalSteps, long seed) {
+        this.firstStep = firstStep;
+        this.lastStep = firstStep;
         total = totalSteps;
         if (terminal) {
-            bar = newBar(0, Duration.ZERO);
+            bar = newBar(firstStep, Duration.ZERO);
         }
     }
 
@@ -70,8 +75,9 @@ public final class ProgressListener implements TrainingListener {
             bar.setExtraMessage(msg);
         } else {
             String eta = "";
-            if (r.step() > 0 && total > r.step()) {
-                long secs = r.elapsed().toSeconds() * (total - r.step()) / r.step();
+            long done = r.step() - firstStep;
+            if (done > 0 && total > r.step()) {
+                long secs = r.elapsed().toSeconds() * (total - r.step()) / done;
                 if (maxTime != null) {
                     secs = Math.min(secs, Math.max(0, maxTime.minus(r.elapsed()).toSeconds()));
                 }
