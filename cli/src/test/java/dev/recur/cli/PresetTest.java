@@ -46,7 +46,7 @@ class PresetTest {
     void anUnknownPresetIsAUsageErrorNamingTheKnownOnes() {
         CliRunner.Result r = CliRunner.run("train", "--preset", "nope");
         assertEquals(2, r.code(), r.toString());
-        assertEquals("recur: unknown preset 'nope'; presets: char-20m, ptb-120s (recur list presets)", r.err().strip());
+        assertEquals("recur: unknown preset 'nope'; presets: char-20m, ptb-120s, ptb-lstm-2h (recur list presets)", r.err().strip());
     }
 
     @Test
@@ -70,5 +70,28 @@ class PresetTest {
             assertEquals(0, r.code(), p.name() + ": " + r);
             assertTrue(r.err().contains("preset " + p.name()) && r.out().contains("trained 3 steps"), p.name() + ": " + r);
         }
+    }
+
+    @Test
+    void aPresetRunSplitInTwoResumesWithTheSameCommandAndSaysWhatItDoesNotApply() throws Exception {
+        // the 2-hour preset is meant to be split: the same command with --max-steps, then with --resume
+        Path corpus = Files.writeString(dir.resolve("c.txt"), CliEndToEndTest.TEXT.replace('\n', ' '));
+        Path out = dir.resolve("m.recur");
+        String[] common = {"train", "--preset", "ptb-lstm-2h", "--corpus", corpus.toString(), "--hidden", "16",
+                "--embedding", "16", "--batch", "2", "--bptt", "4", "--checkpoint-every", "2", "--sample-length", "0",
+                "--out", out.toString()};
+        CliRunner.Result first = CliRunner.run(CliEndToEndTest.concat(common, "--max-steps", "2"));
+        assertEquals(0, first.code(), first.toString());
+        Path ckpt = dir.resolve("m.recur.ckpt");
+        assertTrue(Files.exists(ckpt), first.toString());
+        CliRunner.Result second = CliRunner.run(CliEndToEndTest.concat(common, "--resume", ckpt.toString(), "--max-steps", "4",
+                "--lr", "5"));
+        assertEquals(0, second.code(), second.toString());
+        assertTrue(second.err().contains("resuming at step 2"), second.err());
+        assertTrue(second.err().contains("not applied: ") && second.err().contains("--hidden")
+                && second.err().contains("--lr") && second.err().contains("(with the preset's)"), second.err());
+        assertTrue(!second.err().contains("not applied: --preset") && !second.err().contains(" --max-steps")
+                && !second.err().contains(" --corpus"), "files and limits are applied: " + second.err());
+        assertTrue(second.err().contains("lr 0.002"), "the checkpoint's rate, not --lr 5: " + second.err());
     }
 }

@@ -184,6 +184,13 @@ public final class TrainCommand extends ComputeCommand {
                 : TrainingRun.start(runSpec(vocab.size(), corpusFile), tok, vocab, providers, kernels);
         RunSpec rs = run.spec();
         TrainerConfig cfg = rs.trainer();
+        if (ckpt != null) {
+            List<String> ignored = ignoredWhenResuming();
+            if (!ignored.isEmpty()) {
+                log.printf(Locale.ROOT, "recur train: resuming keeps the checkpoint's model, data, optimizer and schedule; "
+                        + "not applied: %s%s%n", String.join(" ", ignored), preset == null ? "" : " (with the preset's)");
+            }
+        }
         log.printf(Locale.ROOT, "recur train: %s, %s level, %,d training and %,d validation tokens, vocabulary %,d%s%n",
                 Corpora.name(corpusFile), tok.level(), trainIds.length, validIds.length, vocab.size(),
                 preset == null ? "" : ", preset " + preset);
@@ -313,7 +320,6 @@ public final class TrainCommand extends ComputeCommand {
         return lr == null ? rs : rs.withLearningRate(lr);
     }
 
-    /** The checkpoint's trainer settings with this command's limits (epochs, time, steps, logging, checkpoints). */
     /** How the model was trained, as the model file keeps it. */
     private static Map<String, String> trainingSummary(RunSpec rs, Path corpusFile, TrainingResult r, Evaluation v) {
         TrainerConfig c = rs.trainer();
@@ -348,9 +354,28 @@ public final class TrainCommand extends ComputeCommand {
         return bounded ? null : DEFAULT_MAX_TIME;
     }
 
+    /**
+     * Options the user (or a preset) gave that a resumed run does not apply: everything but the files, the limits,
+     * the logging and the compute settings comes from the checkpoint.
+     */
+    private List<String> ignoredWhenResuming() {
+        java.util.Set<String> applied = java.util.Set.of("--preset", "--corpus", "--valid", "--valid-fraction", "--test",
+                "--epochs", "--max-time", "--max-steps", "--log-every", "--out", "--checkpoint-every", "--checkpoint",
+                "--resume", "--metrics", "--sample-length", "--threads", "--plugins", "--stacktrace");
+        List<String> ignored = new java.util.ArrayList<>();
+        for (picocli.CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            String name = o.longestName();
+            if (!applied.contains(name) && !ignored.contains(name)) {
+                ignored.add(name);
+            }
+        }
+        return ignored;
+    }
+
     /** The time budget of a run that names no other bound. */
     static final Duration DEFAULT_MAX_TIME = Duration.ofMinutes(3);
 
+    /** The checkpoint's trainer settings with this command's limits (epochs, time, steps, logging, checkpoints). */
     private TrainerConfig limits(TrainerConfig saved) {
         return saved.withEpochs(epochs).withMaxTime(timeLimit()).withMaxSteps(maxSteps).withLogEvery(logEvery)
                 .withCheckpointEvery(checkpointEvery);
