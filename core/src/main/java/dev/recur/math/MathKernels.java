@@ -306,6 +306,61 @@ public interface MathKernels {
     }
 
     /**
+     * Prepares B [k × n] for many products A·B (see {@link PreparedMatrix}): the recurrent weights, once per
+     * window. This default keeps B as it is.
+     *
+     * @param k rows of B
+     * @param n columns of B
+     * @param b the array holding B
+     * @param bOff index of B[0][0]
+     * @param ldb distance between rows of B
+     * @param reuse a matrix this kernel prepared before (its storage is reused when the shape matches), or null
+     * @return B prepared
+     */
+    default PreparedMatrix prepare(int k, int n, float[] b, int bOff, int ldb, PreparedMatrix reuse) {
+        return PreparedMatrix.plain(k, n, b, bOff, ldb, reuse);
+    }
+
+    /**
+     * C[m × n] (+)= A[m × k]·B[:, bCol .. bCol+n) with B prepared by {@link #prepare}: the same bits as
+     * {@link #gemmNN(int, int, int, float[], int, int, float[], int, int, float[], int, int, boolean)} with B
+     * itself. Ranges starting at a multiple of 48 columns read the kernels' layout; others read B as it is.
+     *
+     * @param m rows of A and C
+     * @param n columns of C (a range of B's columns)
+     * @param k columns of A, rows of B
+     * @param a A, row-major
+     * @param aOff index of A[0][0]
+     * @param lda distance between rows of A
+     * @param b B, prepared
+     * @param bCol the first column of B
+     * @param c C, row-major
+     * @param cOff index of C[0][0]
+     * @param ldc distance between rows of C
+     * @param accumulate add into C instead of overwriting it
+     */
+    default void gemmNN(int m, int n, int k, float[] a, int aOff, int lda, PreparedMatrix b, int bCol, float[] c,
+                        int cOff, int ldc, boolean accumulate) {
+        checkPrepared(n, k, b, bCol);
+        gemmNN(m, n, k, a, aOff, lda, b.source(), b.offset() + bCol, b.ld(), c, cOff, ldc, accumulate);
+    }
+
+    /**
+     * Checks a product with a prepared matrix.
+     *
+     * @param n columns of the product
+     * @param k its summation length
+     * @param b the prepared matrix
+     * @param bCol its first column
+     */
+    static void checkPrepared(int n, int k, PreparedMatrix b, int bCol) {
+        if (k != b.rows() || bCol < 0 || n < 0 || bCol + n > b.cols()) {
+            throw new IllegalArgumentException("prepared product out of shape: k=" + k + ", columns [" + bCol + ", "
+                    + (bCol + n) + ") of a " + b.rows() + " x " + b.cols() + " matrix");
+        }
+    }
+
+    /**
      * C[m × n] (+)= A[m × k]·B[:, bCol .. bCol+n) with B in reduced precision ({@link PackedWeights}, k = its
      * rows): the product of generation and scoring, whose speed is the speed at which B streams. Each element is
      * one sum over ascending p of a·q (int8: times the column's scale at the end; bf16: the widened weight) —

@@ -317,6 +317,64 @@ public final class ParallelKernels implements MathKernels {
 
     private final ColumnsTask columns = new ColumnsTask();
 
+    /** A product with a prepared B split by columns (each part a fixed range, see {@link #forColumns}). */
+    private final class PreparedTask implements ColumnTask {
+        int m;
+        int k;
+        float[] a;
+        int aOff;
+        int lda;
+        dev.recur.math.PreparedMatrix b;
+        int bCol;
+        float[] c;
+        int cOff;
+        int ldc;
+        boolean acc;
+
+        @Override
+        public void run(int j0, int j1, MathKernels kernels) {
+            kernels.gemmNN(m, j1 - j0, k, a, aOff, lda, b, bCol + j0, c, cOff + j0, ldc, acc);
+        }
+    }
+
+    private final PreparedTask preparedTask = new PreparedTask();
+
+    @Override
+    public dev.recur.math.PreparedMatrix prepare(int k, int n, float[] b, int bOff, int ldb,
+                                                 dev.recur.math.PreparedMatrix reuse) {
+        return base.prepare(k, n, b, bOff, ldb, reuse);
+    }
+
+    /** Split by output columns over the pool, each part a fixed range aligned to the strips (the same bits). */
+    @Override
+    public void gemmNN(int m, int n, int k, float[] a, int aOff, int lda, dev.recur.math.PreparedMatrix b, int bCol,
+                       float[] c, int cOff, int ldc, boolean accumulate) {
+        MathKernels.checkPrepared(n, k, b, bCol);
+        if (serial(m, n, k)) {
+            base.gemmNN(m, n, k, a, aOff, lda, b, bCol, c, cOff, ldc, accumulate);
+            return;
+        }
+        PreparedTask t = preparedTask;
+        t.m = m;
+        t.k = k;
+        t.a = a;
+        t.aOff = aOff;
+        t.lda = lda;
+        t.b = b;
+        t.bCol = bCol;
+        t.c = c;
+        t.cOff = cOff;
+        t.ldc = ldc;
+        t.acc = accumulate;
+        try {
+            forColumns(m, n, 2L * m * n * k, t);
+        } finally {
+            t.a = null;
+            t.b = null;
+            t.c = null;
+        }
+    }
+
     /** A reduced-precision product split by columns (each part a fixed range, see {@link #forColumns}). */
     private final class PackedTask implements ColumnTask {
         int m;

@@ -319,6 +319,124 @@ final class VectorGemm {
         }
     }
 
+    /**
+     * A matrix prepared for many products: its columns in strips of {@link #STRIP}, each strip's k rows one
+     * contiguous block (element (p, j) of strip s at (s·k + p)·STRIP + j; the last strip zero-padded). A product
+     * over a column range then streams each strip sequentially instead of reading STRIP floats from each of k
+     * rows ld apart (W_hh of a 650-unit LSTM: 2,600 floats apart, a 4 KB page per row).
+     */
+    static final class Strips extends dev.recur.math.PreparedMatrix {
+        final float[] data;
+
+        Strips(int rows, int cols) {
+            super(rows, cols);
+            data = new float[(cols + STRIP - 1) / STRIP * STRIP * rows];
+        }
+
+        void from(float[] b, int off, int ldb) {
+            refer(b, off, ldb);
+        }
+    }
+
+    static dev.recur.math.PreparedMatrix prepare(int k, int n, float[] b, int bOff, int ldb,
+                                                  dev.recur.math.PreparedMatrix reuse) {
+        Strips p = reuse instanceof Strips s && s.rows() == k && s.cols() == n ? s : new Strips(k, n);
+        p.from(b, bOff, ldb);
+        float[] d = p.data;
+        for (int s0 = 0, st = 0; s0 < n; s0 += STRIP, st++) {
+            int w = Math.min(STRIP, n - s0);
+            int dst = st * k * STRIP;
+            for (int i = 0; i < k; i++) {
+                System.arraycopy(b, bOff + i * ldb + s0, d, dst + i * STRIP, w);
+                if (w < STRIP) {
+                    java.util.Arrays.fill(d, dst + i * STRIP + w, dst + (i + 1) * STRIP, 0f);
+                }
+            }
+        }
+        return p;
+    }
+
+    /**
+     * C (+)= A·B[:, bCol .. bCol+n) from the strips of a prepared B: the kernels of the unpacked path (8-, 4- and
+     * 1-row panels over three-vector strips, KC-blocks accumulated through C), so each element is the same FMA
+     * chain over ascending p as with B itself. The last partial strip: one or two whole vectors through the narrow
+     * kernels (as the unpacked path), other widths through scratch rows, like {@link #packedTail}. Fewer than 4 rows, or a range that does not start at a strip, read B itself.
+     */
+    static void gemmPrepared(int m, int n, int k, float[] a, int aOff, int lda, Strips b, int bCol, float[] c,
+                             int cOff, int ldc, boolean accumulate) {
+        if (m < 4 || bCol % STRIP != 0 || k == 0 || n == 0) {
+            gemmNN(m, n, k, a, aOff, lda, b.source(), b.offset() + bCol, b.ld(), c, cOff, ldc, accumulate);
+            return;
+        }
+        float[] d = b.data;
+        int s0 = bCol / STRIP;
+        int full = n / STRIP;
+        int w = n - full * STRIP;
+        float[] t = w > 0 ? TAIL.get() : null;
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int pk = Math.min(KC, k - p0);
+            boolean acc = accumulate || p0 > 0;
+            int aBase = aOff + p0;
+            for (int st = 0; st < full; st++) {
+                int bj = ((s0 + st) * k + p0) * STRIP;
+                int cj = cOff + st * STRIP;
+                int i = 0;
+                for (; i + 8 <= m; i += 8) {
+                    kernel8x3(pk, a, aBase + i * lda, lda, 1, d, bj, STRIP, c, cj + i * ldc, ldc, acc);
+                }
+                for (; i + 4 <= m; i += 4) {
+                    kernel4x3(pk, a, aBase + i * lda, lda, 1, d, bj, STRIP, c, cj + i * ldc, ldc, acc);
+                }
+                for (; i < m; i++) {
+                    kernel1x3(pk, a, aBase + i * lda, 1, d, bj, STRIP, c, cj + i * ldc, acc);
+                }
+            }
+            if (w > 0 && w % L == 0) {
+                // one or two whole vectors: the narrow kernels of the unpacked path, straight into C
+                int bj = ((s0 + full) * k + p0) * STRIP;
+                int cj = cOff + full * STRIP;
+                int i = 0;
+                for (; i + 8 <= m; i += 8) {
+                    if (w == L) {
+                        kernel8x1(pk, a, aBase + i * lda, lda, 1, d, bj, STRIP, c, cj + i * ldc, ldc, acc);
+                    } else {
+                        kernel8x2(pk, a, aBase + i * lda, lda, 1, d, bj, STRIP, c, cj + i * ldc, ldc, acc);
+                    }
+                }
+                for (; i + 4 <= m; i += 4) {
+                    for (int v = 0; v < w; v += L) {
+                        kernel4x1(pk, a, aBase + i * lda, lda, 1, d, bj + v, STRIP, c, cj + i * ldc + v, ldc, acc);
+                    }
+                }
+                for (; i < m; i++) {
+                    for (int v = 0; v < w; v += L) {
+                        kernel1x1(pk, a, aBase + i * lda, 1, d, bj + v, STRIP, c, cj + i * ldc + v, acc);
+                    }
+                }
+            } else if (w > 0) {
+                int bj = ((s0 + full) * k + p0) * STRIP;
+                int cj = cOff + full * STRIP;
+                for (int i = 0; i < m; ) {
+                    int rows = m - i >= 4 ? 4 : 1;
+                    if (acc) {
+                        for (int r = 0; r < rows; r++) {
+                            System.arraycopy(c, cj + (i + r) * ldc, t, r * STRIP, w);
+                        }
+                    }
+                    if (rows == 4) {
+                        kernel4x3(pk, a, aBase + i * lda, lda, 1, d, bj, STRIP, t, 0, STRIP, acc);
+                    } else {
+                        kernel1x3(pk, a, aBase + i * lda, 1, d, bj, STRIP, t, 0, acc);
+                    }
+                    for (int r = 0; r < rows; r++) {
+                        System.arraycopy(t, r * STRIP, c, cj + (i + r) * ldc, w);
+                    }
+                    i += rows;
+                }
+            }
+        }
+    }
+
     /** packA[dst + p·8 + r] = A(r, p) for r &lt; 8, p &lt; pk, where A(r, p) = a[src + r·ars + p·acs]. */
     private static void packPanel(float[] a, int src, int ars, int acs, int pk, float[] packA, int dst) {
         if (acs == 1) {

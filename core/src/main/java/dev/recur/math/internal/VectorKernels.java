@@ -25,6 +25,23 @@ public final class VectorKernels implements MathKernels {
     }
 
     @Override
+    public dev.recur.math.PreparedMatrix prepare(int k, int n, float[] b, int bOff, int ldb,
+                                                 dev.recur.math.PreparedMatrix reuse) {
+        return VectorGemm.prepare(k, n, b, bOff, ldb, reuse);
+    }
+
+    @Override
+    public void gemmNN(int m, int n, int k, float[] a, int aOff, int lda, dev.recur.math.PreparedMatrix b, int bCol,
+                       float[] c, int cOff, int ldc, boolean accumulate) {
+        MathKernels.checkPrepared(n, k, b, bCol);
+        if (b instanceof VectorGemm.Strips strips) {
+            VectorGemm.gemmPrepared(m, n, k, a, aOff, lda, strips, bCol, c, cOff, ldc, accumulate);
+        } else {
+            gemmNN(m, n, k, a, aOff, lda, b.source(), b.offset() + bCol, b.ld(), c, cOff, ldc, accumulate);
+        }
+    }
+
+    @Override
     public void gemmPacked(int m, int n, int k, float[] a, int aOff, int lda, dev.recur.math.PackedWeights b,
                            int bCol, float[] c, int cOff, int ldc, boolean accumulate) {
         MathKernels.checkPacked(n, k, b, bCol);

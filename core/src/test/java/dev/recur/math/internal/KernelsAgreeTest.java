@@ -112,6 +112,56 @@ class KernelsAgreeTest {
     }
 
     @Test
+    void productsWithAPreparedMatrixEqualProductsWithTheMatrixBitForBit() {
+        // the gated cells multiply by W_hh prepared once per window (column strips): per element the same FMA chain
+        SplittableRandom r = new SplittableRandom(SEED);
+        try (dev.recur.math.ComputeContext ctx = dev.recur.math.ComputeContext.open(vec, 2)) {
+            // rows: few-row fallback (1, 3), 4- and 1-row kernels (5, 6, 13), 8-row panels, 64+ rows; columns: last
+            // strips of 1, 4, 8, 26 columns (scratch rows) and of one or two whole vectors (256, 512, 80)
+            for (int[] s : new int[][] {{32, 650, 650}, {32, 650, 2600}, {5, 100, 37}, {1, 96, 20}, {3, 47, 300},
+                    {64, 200, 512}, {70, 49, 257}, {8, 48, 1}, {32, 256, 256}, {13, 512, 100}, {6, 80, 30}}) {
+                int m = s[0], n = s[1], kk = s[2];
+                int ldb = n + 13;
+                float[] a = rnd(m * kk, r);
+                float[] b = rnd(kk * ldb, r);
+                for (MathKernels k : new MathKernels[] {vec, ref, ctx.kernels()}) {
+                    dev.recur.math.PreparedMatrix p = k.prepare(kk, n, b, 7, ldb, null);
+                    assertEquals(p, k.prepare(kk, n, b, 7, ldb, p), "the storage is reused for the same shape");
+                    // whole width, ranges from strip starts (48, 96) to the end or within, and a range off the strips
+                    for (int[] range : new int[][] {{0, n}, {48, n - 48}, {96, n - 96}, {0, Math.min(n, 48)},
+                            {48, Math.min(n - 48, 60)}, {5, n - 5}}) {
+                        int col = range[0], w = range[1];
+                        if (w <= 0 || col + w > n) {
+                            continue;
+                        }
+                        for (boolean acc : new boolean[] {false, true}) {
+                            float[] c1 = rnd(m * (w + 3), r);
+                            float[] c2 = c1.clone();
+                            k.gemmNN(m, w, kk, a, 0, kk, b, 7 + col, ldb, c1, 2, w + 3, acc);
+                            k.gemmNN(m, w, kk, a, 0, kk, p, col, c2, 2, w + 3, acc);
+                            for (int i = 0; i < c1.length; i++) {
+                                assertEquals(c1[i], c2[i], 0f, k.name() + " m=" + m + " n=" + n + " k=" + kk
+                                        + " columns " + col + "+" + w + " acc=" + acc + " at " + i + " (seed " + SEED + ")");
+                            }
+                        }
+                    }
+                    // a change to B is seen after preparing again
+                    float[] b2 = b.clone();
+                    b2[7 + (kk - 1) * ldb + n - 1] += 1f;
+                    p = k.prepare(kk, n, b2, 7, ldb, p);
+                    float[] c1 = new float[m * n];
+                    float[] c2 = new float[m * n];
+                    k.gemmNN(m, n, kk, a, 0, kk, b2, 7, ldb, c1, 0, n, false);
+                    k.gemmNN(m, n, kk, a, 0, kk, p, 0, c2, 0, n, false);
+                    for (int i = 0; i < c1.length; i++) {
+                        assertEquals(c1[i], c2[i], 0f, k.name() + " re-prepared, at " + i + " (seed " + SEED + ")");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void aTimesTransposedEqualsAProductWithTheTransposeBitForBit() {
         // the cells' backward recurrences rely on it: A·Bᵀ on the packed path and A·(Bᵀ) materialised agree
         SplittableRandom r = new SplittableRandom(SEED);
