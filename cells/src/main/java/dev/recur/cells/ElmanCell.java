@@ -4,6 +4,7 @@ import dev.recur.math.Activation;
 import dev.recur.math.Kernels;
 import dev.recur.math.MathKernels;
 import dev.recur.math.PackedWeights;
+import dev.recur.math.PreparedMatrix;
 import dev.recur.math.WeightFormat;
 import dev.recur.spi.Cell;
 import dev.recur.spi.CellWorkspace;
@@ -33,6 +34,8 @@ public final class ElmanCell implements Cell, dev.recur.spi.StateJacobian {
     private final Parameter wE;
     private final Parameter wH;
     private final Parameter b1;
+    /** Window batches from which the per-step products read W_h prepared once per window (the kernels' strips). */
+    static final int PREPARED_MIN_ROWS = 4;
     /** W_e and W_h in reduced precision for single steps (generation), or null (fp32). */
     private PackedWeights packedE;
     private PackedWeights packedH;
@@ -161,14 +164,29 @@ public final class ElmanCell implements Cell, dev.recur.spi.StateJacobian {
             // all input projections of the window at once
             k.gemmNN(rows, h, inputSize, inputs, 0, inputSize, wE.value(), 0, h, pre, 0, h, false);
             k.addRowVector(rows, h, b1.value(), 0, pre, 0, h);
+            boolean prepared = batch >= PREPARED_MIN_ROWS;
+            if (prepared) {
+                // every step multiplies by the same W_h: laid out for the kernels once per window
+                ws.preparedH = k.prepare(h, h, wH.value(), 0, h, ws.preparedH);
+            }
+            Workspace.WindowStep step = ws.windowStep;
+            step.batch = batch;
             for (int t = 0; t < steps; t++) {
                 int off = t * batch * h;
                 // h(t) = σ(pre(t) + h(t−1)·W_h), the activation fused into the product (each thread its columns)
                 float[] prev = t == 0 ? ws.h0 : hs;
                 int prevOff = t == 0 ? 0 : off - batch * h;
-                k.gemmNNActivate(batch, h, h, prev, prevOff, h, wH.value(), 0, h, pre, off, h, true, activation, hs,
-                        off, ws.deriv, off);
+                if (prepared) {
+                    step.prev = prev;
+                    step.prevOff = prevOff;
+                    step.off = off;
+                    k.forColumns(batch, h, 2L * batch * h * h, step);
+                } else {
+                    k.gemmNNActivate(batch, h, h, prev, prevOff, h, wH.value(), 0, h, pre, off, h, true, activation,
+                            hs, off, ws.deriv, off);
+                }
             }
+            step.prev = null;
         }
         System.arraycopy(hs, 0, outputs, 0, rows * h);
         System.arraycopy(hs, (steps - 1) * batch * h, stateOut, 0, batch * h);
@@ -197,11 +215,25 @@ public final class ElmanCell implements Cell, dev.recur.spi.StateJacobian {
         // each step's element-wise part is fused into the product before it (each thread its own columns)
         int last = (steps - 1) * bh;
         k.addMultiplyBlock(batch, h, h, dh, 0, dOutputs, last, ws.deriv, last, dpre, last);
+        boolean prepared = batch >= PREPARED_MIN_ROWS && steps > 1;
+        if (prepared) {
+            ws.preparedHt = k.prepare(h, h, ws.wHt, 0, h, ws.preparedHt);
+        }
+        Workspace.BackStep back = ws.backStep;
+        back.batch = batch;
+        back.dOutputs = dOutputs;
         for (int t = steps - 1; t > 0; t--) {
             int prev = (t - 1) * bh;
-            k.gemmNNAddMultiply(batch, h, h, dpre, t * bh, h, ws.wHt, 0, h, dh, 0, h, dOutputs, prev, ws.deriv, prev,
-                    dpre, prev);
+            if (prepared) {
+                back.from = t * bh;
+                back.prev = prev;
+                k.forColumns(batch, h, 2L * batch * h * h, back);
+            } else {
+                k.gemmNNAddMultiply(batch, h, h, dpre, t * bh, h, ws.wHt, 0, h, dh, 0, h, dOutputs, prev, ws.deriv,
+                        prev, dpre, prev);
+            }
         }
+        back.dOutputs = null;
         if (dStateIn != null) {
             k.gemmNN(batch, h, h, dpre, 0, h, ws.wHt, 0, h, dh, 0, h, false);
             System.arraycopy(dh, 0, dStateIn, 0, bh);
@@ -260,6 +292,42 @@ public final class ElmanCell implements Cell, dev.recur.spi.StateJacobian {
         float[] scaled = new float[0];
         /** The fused single step of {@link #forward}, reused (no allocation per token). */
         final StepTask step = new StepTask();
+        /** W_h and W_hᵀ prepared for the window's per-step products (batches of {@value #PREPARED_MIN_ROWS} and more). */
+        PreparedMatrix preparedH;
+        PreparedMatrix preparedHt;
+        final WindowStep windowStep = new WindowStep();
+        final BackStep backStep = new BackStep();
+
+        /** Columns [j0, j1) of step t of a window: pre(t) += h(t−1)·W_h (W_h prepared), then h = σ(pre), d = σ'(pre). */
+        final class WindowStep implements MathKernels.ColumnTask {
+            int batch;
+            float[] prev;
+            int prevOff;
+            int off;
+
+            @Override
+            public void run(int j0, int j1, MathKernels kk) {
+                int hid = hiddenSize;
+                kk.gemmNN(batch, j1 - j0, hid, prev, prevOff, hid, preparedH, j0, pre, off + j0, hid, true);
+                kk.activateBlock(batch, j1 - j0, hid, activation, pre, off + j0, hs, off + j0, deriv, off + j0);
+            }
+        }
+
+        /** Columns [j0, j1) of a backward step: dh = dpre(t)·W_hᵀ (prepared), dpre(t−1) = (dh + dOut(t−1)) ⊙ σ'. */
+        final class BackStep implements MathKernels.ColumnTask {
+            int batch;
+            float[] dOutputs;
+            int from;
+            int prev;
+
+            @Override
+            public void run(int j0, int j1, MathKernels kk) {
+                int hid = hiddenSize;
+                kk.gemmNN(batch, j1 - j0, hid, dpre, from, hid, preparedHt, j0, dh, j0, hid, false);
+                kk.addMultiplyBlock(batch, j1 - j0, hid, dh, j0, dOutputs, prev + j0, deriv, prev + j0, dpre,
+                        prev + j0);
+            }
+        }
 
         /** Columns [j0, j1) of one step: pre = x·W_e + b1 + h0·W_h, then h = σ(pre), d = σ'(pre). */
         final class StepTask implements MathKernels.ColumnTask {

@@ -2,6 +2,7 @@ package dev.recur.cells;
 
 import dev.recur.math.Activation;
 import dev.recur.math.MathKernels;
+import dev.recur.math.PreparedMatrix;
 import dev.recur.spi.Cell;
 import dev.recur.spi.CellWorkspace;
 import dev.recur.spi.Parameter;
@@ -104,6 +105,12 @@ public final class GruCell implements Cell {
             wHhT = new float[3 * h * h];
         }
 
+        /** W_hh's three gate blocks and W_hhᵀ prepared for the window's per-step products (batches above 4). */
+        final PreparedMatrix[] gateHh = new PreparedMatrix[3];
+        PreparedMatrix hhT;
+        final ForwardStep forwardStep = new ForwardStep(this);
+        final BackwardStep backwardStep = new BackwardStep(this);
+
     }
 
     @Override
@@ -125,37 +132,25 @@ public final class GruCell implements Cell {
         System.arraycopy(stateIn, 0, w.h0, 0, batch * h);
         GateMath.product(k, rows, g3, in, inputs, 0, in, wIh, packedIh, w.p, 0, g3, false);
         k.addRowVector(rows, g3, bIh.value(), 0, w.p, 0, g3);
-        for (int t = 0; t < steps; t++) {
-            int rowBase = t * batch;
-            float[] hp = t == 0 ? w.h0 : w.hs;
-            int hpOff = t == 0 ? 0 : (rowBase - batch) * h;
-            GateMath.product(k, batch, g3, h, hp, hpOff, h, wHh, packedHh, w.q, rowBase * g3, g3, false);
-            k.addRowVector(batch, g3, bHh.value(), 0, w.q, rowBase * g3, g3);
-            for (int row = 0; row < batch; row++) {
-                int go = (rowBase + row) * g3;
-                int so = (rowBase + row) * h;
-                int ho = hpOff + row * h;
-                float[] p = w.p;
-                float[] q = w.q;
-                float[] rr = w.r;
-                float[] zz = w.z;
-                float[] nn = w.n;
-                for (int j = 0; j < h; j++) {
-                    rr[so + j] = p[go + j] + q[go + j];
-                    zz[so + j] = p[go + h + j] + q[go + h + j];
-                }
-                k.activate(Activation.SIGMOID, h, rr, so, rr, so, null, 0);
-                k.activate(Activation.SIGMOID, h, zz, so, zz, so, null, 0);
-                for (int j = 0; j < h; j++) {
-                    nn[so + j] = p[go + 2 * h + j] + rr[so + j] * q[go + 2 * h + j];
-                }
-                k.activate(Activation.TANH, h, nn, so, nn, so, null, 0);
-                float[] hs = w.hs;
-                for (int j = 0; j < h; j++) {
-                    hs[so + j] = (1 - zz[so + j]) * nn[so + j] + zz[so + j] * hp[ho + j];
-                }
+        // each step in ONE parallel region: every thread takes a fixed range of hidden units and computes the three
+        // recurrent products for them, the bias and the element-wise part (per element the same operations as one
+        // product over all 3H columns followed by the element-wise part: the same bits)
+        ForwardStep step = w.forwardStep;
+        step.batch = batch;
+        step.prepared = batch > GateMath.PACKED_MAX_ROWS;
+        if (step.prepared) {
+            // every step multiplies by the same W_hh: each gate's block is laid out for the kernels once per window
+            for (int q = 0; q < 3; q++) {
+                w.gateHh[q] = k.prepare(h, h, wHh.value(), q * h, g3, w.gateHh[q]);
             }
         }
+        for (int t = 0; t < steps; t++) {
+            step.rowBase = t * batch;
+            step.hp = t == 0 ? w.h0 : w.hs;
+            step.hpOff = t == 0 ? 0 : (step.rowBase - batch) * h;
+            k.forColumns(batch, h, 2L * batch * g3 * h, step);
+        }
+        step.hp = null;
         System.arraycopy(w.hs, 0, outputs, 0, rows * h);
         System.arraycopy(w.hs, (steps - 1) * batch * h, stateOut, 0, batch * h);
         w.steps = steps;
@@ -175,15 +170,129 @@ public final class GruCell implements Cell {
         }
         // dh(t−1) gets dgates(t)·W_hhᵀ: W_hh transposed once per window, so each step is a plain A·B
         k.transpose(h, g3, wHh.value(), 0, g3, w.wHhT, 0, h);
+        // each step in ONE parallel region over fixed ranges of hidden units: dh(t) += dq(t+1)·W_hhᵀ for the
+        // thread's units, then their element-wise part of step t (the same bits as the serial sequence)
+        BackwardStep step = w.backwardStep;
+        step.batch = batch;
+        step.prepared = batch > GateMath.PACKED_MAX_ROWS;
+        if (step.prepared) {
+            w.hhT = k.prepare(g3, h, w.wHhT, 0, h, w.hhT);
+        }
+        step.dOutputs = dOutputs;
         for (int t = steps - 1; t >= 0; t--) {
-            int rowBase = t * batch;
-            float[] hp = t == 0 ? w.h0 : w.hs;
-            int hpOff = t == 0 ? 0 : (rowBase - batch) * h;
+            step.rowBase = t * batch;
+            step.fromNext = t < steps - 1;
+            step.hp = t == 0 ? w.h0 : w.hs;
+            step.hpOff = t == 0 ? 0 : (step.rowBase - batch) * h;
+            k.forColumns(batch, h, step.fromNext ? 2L * batch * g3 * h : (long) batch * h, step);
+        }
+        step.hp = null;
+        step.dOutputs = null;
+        if (dStateIn != null) {
+            k.gemmNN(batch, h, g3, w.dq, 0, g3, w.wHhT, 0, h, w.dh, 0, h, true);
+            System.arraycopy(w.dh, 0, dStateIn, 0, batch * h);
+        }
+        k.gemmTN(h, g3, batch, w.h0, 0, h, w.dq, 0, g3, wHh.grad(), 0, g3, true);
+        if (steps > 1) {
+            k.gemmTN(h, g3, rows - batch, w.hs, 0, h, w.dq, batch * g3, g3, wHh.grad(), 0, g3, true);
+        }
+        k.sumRows(rows, g3, w.dq, 0, g3, bHh.grad(), 0);
+        k.gemmTN(in, g3, rows, w.x, 0, in, w.dp, 0, g3, wIh.grad(), 0, g3, true);
+        k.sumRows(rows, g3, w.dp, 0, g3, bIh.grad(), 0);
+        if (dInputs != null) {
+            k.gemmNT(rows, in, g3, w.dp, 0, g3, wIh.value(), 0, g3, dInputs, 0, in, false);
+        }
+    }
+
+    /** One forward time step for a range of hidden units [j0, j1), see {@link #forward}. */
+    private final class ForwardStep implements MathKernels.ColumnTask {
+        final Ws w;
+        int batch;
+        /** Whether the products read the window's prepared W_hh blocks. */
+        boolean prepared;
+        int rowBase;
+        float[] hp;
+        int hpOff;
+
+        ForwardStep(Ws w) {
+            this.w = w;
+        }
+
+        @Override
+        public void run(int j0, int j1, MathKernels kk) {
+            int g3 = 3 * h;
+            int n = j1 - j0;
+            float[] p = w.p;
+            float[] q = w.q;
+            for (int gate = 0; gate < 3; gate++) {
+                int col = gate * h + j0;
+                if (prepared) {
+                    kk.gemmNN(batch, n, h, hp, hpOff, h, w.gateHh[gate], j0, q, rowBase * g3 + col, g3, false);
+                } else {
+                    GateMath.product(kk, batch, n, h, hp, hpOff, h, wHh, packedHh, col, q, rowBase * g3 + col, g3,
+                            false);
+                }
+                kk.addRowVector(batch, n, bHh.value(), col, q, rowBase * g3 + col, g3);
+            }
+            float[] rr = w.r;
+            float[] zz = w.z;
+            float[] nn = w.n;
+            float[] hs = w.hs;
+            for (int row = 0; row < batch; row++) {
+                int go = (rowBase + row) * g3 + j0;
+                int so = (rowBase + row) * h + j0;
+                int ho = hpOff + row * h + j0;
+                for (int j = 0; j < n; j++) {
+                    rr[so + j] = p[go + j] + q[go + j];
+                    zz[so + j] = p[go + h + j] + q[go + h + j];
+                }
+                kk.activate(Activation.SIGMOID, n, rr, so, rr, so, null, 0);
+                kk.activate(Activation.SIGMOID, n, zz, so, zz, so, null, 0);
+                for (int j = 0; j < n; j++) {
+                    nn[so + j] = p[go + 2 * h + j] + rr[so + j] * q[go + 2 * h + j];
+                }
+                kk.activate(Activation.TANH, n, nn, so, nn, so, null, 0);
+                for (int j = 0; j < n; j++) {
+                    hs[so + j] = (1 - zz[so + j]) * nn[so + j] + zz[so + j] * hp[ho + j];
+                }
+            }
+        }
+    }
+
+    /**
+     * One backward time step for a range of hidden units [j0, j1): first the W_hh path of dh(t) for those units
+     * (dq(t+1)·W_hhᵀ added to the direct path z⊙dh left by the step after; none at the last step), then the
+     * derivatives of step t for those units.
+     */
+    private final class BackwardStep implements MathKernels.ColumnTask {
+        final Ws w;
+        int batch;
+        /** Whether the products read the window's prepared W_hhᵀ. */
+        boolean prepared;
+        int rowBase;
+        boolean fromNext;
+        float[] hp;
+        int hpOff;
+        float[] dOutputs;
+
+        BackwardStep(Ws w) {
+            this.w = w;
+        }
+
+        @Override
+        public void run(int j0, int j1, MathKernels kk) {
+            int g3 = 3 * h;
+            if (fromNext && prepared) {
+                kk.gemmNN(batch, j1 - j0, g3, w.dq, (rowBase + batch) * g3, g3, w.hhT, j0, w.dh, j0, h, true);
+            } else if (fromNext) {
+                kk.gemmNN(batch, j1 - j0, g3, w.dq, (rowBase + batch) * g3, g3, w.wHhT, j0, h, w.dh, j0, h, true);
+            }
+            float[] dhs = w.dh;
             for (int row = 0; row < batch; row++) {
                 int go = (rowBase + row) * g3;
                 int so = (rowBase + row) * h;
-                for (int j = 0; j < h; j++) {
-                    float dh = w.dh[row * h + j] + dOutputs[so + j];
+                for (int j = j0; j < j1; j++) {
+                    float dh = dhs[row * h + j] + dOutputs[so + j];
                     float rv = w.r[so + j];
                     float zv = w.z[so + j];
                     float nv = w.n[so + j];
@@ -196,23 +305,9 @@ public final class GruCell implements Cell {
                     w.dq[go + j] = dr;
                     w.dq[go + h + j] = dz;
                     w.dq[go + 2 * h + j] = dn * rv;
-                    w.dh[row * h + j] = dh * zv; // the direct path; the W_hh path is added below
+                    dhs[row * h + j] = dh * zv; // the direct path; the W_hh path is added at the step before
                 }
             }
-            k.gemmNN(batch, h, g3, w.dq, rowBase * g3, g3, w.wHhT, 0, h, w.dh, 0, h, true);
-        }
-        if (dStateIn != null) {
-            System.arraycopy(w.dh, 0, dStateIn, 0, batch * h);
-        }
-        k.gemmTN(h, g3, batch, w.h0, 0, h, w.dq, 0, g3, wHh.grad(), 0, g3, true);
-        if (steps > 1) {
-            k.gemmTN(h, g3, rows - batch, w.hs, 0, h, w.dq, batch * g3, g3, wHh.grad(), 0, g3, true);
-        }
-        k.sumRows(rows, g3, w.dq, 0, g3, bHh.grad(), 0);
-        k.gemmTN(in, g3, rows, w.x, 0, in, w.dp, 0, g3, wIh.grad(), 0, g3, true);
-        k.sumRows(rows, g3, w.dp, 0, g3, bIh.grad(), 0);
-        if (dInputs != null) {
-            k.gemmNT(rows, in, g3, w.dp, 0, g3, wIh.value(), 0, g3, dInputs, 0, in, false);
         }
     }
 }
