@@ -107,7 +107,9 @@ public final class LstmCell implements Cell {
             dc = new float[batch * h];
         }
 
-        /** W_hh's four gate blocks and W_hhᵀ prepared for the window's per-step products (batches above 4). */
+        /** W_hh's four gate blocks and W_hhᵀ prepared for the window's per-step
+         *  products (windows of 2+ steps, batches above 4: a single step — beam search, batched generation — would copy
+         *  W_hh for every token). */
         final PreparedMatrix[] gateHh = new PreparedMatrix[4];
         PreparedMatrix hhT;
         final ForwardStep forwardStep = new ForwardStep(this);
@@ -142,7 +144,7 @@ public final class LstmCell implements Cell {
         // element as one product over all 4H columns followed by the element-wise part: the same bits)
         ForwardStep step = w.forwardStep;
         step.batch = batch;
-        step.prepared = batch > GateMath.PACKED_MAX_ROWS;
+        step.prepared = batch > GateMath.PACKED_MAX_ROWS && steps > 1;
         if (step.prepared) {
             // every step multiplies by the same W_hh: each gate's block is laid out for the kernels once per window
             for (int q = 0; q < 4; q++) {
@@ -187,7 +189,7 @@ public final class LstmCell implements Cell {
         // thread's units, then their element-wise part of step t (the same bits as the serial sequence)
         BackwardStep step = w.backwardStep;
         step.batch = batch;
-        step.prepared = batch > GateMath.PACKED_MAX_ROWS;
+        step.prepared = batch > GateMath.PACKED_MAX_ROWS && steps > 1;
         if (step.prepared) {
             w.hhT = k.prepare(g4, h, w.wHhT, 0, h, w.hhT);
         }

@@ -171,9 +171,7 @@ class RecurrentStepTest {
                     for (int p = 0; p < ref.grads.size(); p++) {
                         assertArrayEquals(ref.grads.get(p), got.grads.get(p), "gradient " + p + ", " + where);
                     }
-                    if (batch == 1) {
-                        assertArrayEquals(ref.out, tokenByToken(cell, steps, x, s0), "token by token, " + where);
-                    }
+                    assertArrayEquals(ref.out, tokenByToken(cell, batch, steps, x, s0), "step by step, " + where);
                 }
             }
         }
@@ -197,16 +195,18 @@ class RecurrentStepTest {
         return new Result(out, s1, dx, ds0, cell.parameters().stream().map(p -> p.grad().clone()).toList());
     }
 
-    static float[] tokenByToken(Cell cell, int steps, float[] x, float[] s0) {
+    /** Outputs of the window fed one step (all rows) per call, state aliased in and out, as generation does. */
+    static float[] tokenByToken(Cell cell, int batch, int steps, float[] x, float[] s0) {
         int in = cell.inputSize();
         int h = cell.hiddenSize();
-        CellWorkspace ws = cell.newWorkspace(1, 1);
+        CellWorkspace ws = cell.newWorkspace(batch, 1);
         float[] state = s0.clone();
-        float[] out = new float[h];
-        float[] all = new float[steps * h];
+        float[] out = new float[batch * h];
+        float[] all = new float[steps * batch * h];
         for (int t = 0; t < steps; t++) {
-            cell.forward(1, 1, java.util.Arrays.copyOfRange(x, t * in, (t + 1) * in), state, out, state, ws);
-            System.arraycopy(out, 0, all, t * h, h);
+            cell.forward(batch, 1, java.util.Arrays.copyOfRange(x, t * batch * in, (t + 1) * batch * in), state, out,
+                    state, ws);
+            System.arraycopy(out, 0, all, t * batch * h, batch * h);
         }
         return all;
     }
